@@ -1,0 +1,83 @@
+/**
+ * The realtime contract: every Socket.IO event name and payload, imported by the server and the
+ * browser alike so that neither can drift. Commands are `entity:verb`, facts are past tense.
+ */
+import type { BoardCard, Column } from '$lib/domain/board';
+import type { MoveRefusal } from '$lib/domain/transitions';
+
+export type ErrorCode =
+	| 'invalidInput'
+	| 'storeNotFound'
+	| 'cardNotFound'
+	| 'versionConflict'
+	| 'moveRefused'
+	| 'rateLimited'
+	| 'unavailable'
+	| 'internal';
+
+export interface CommandError {
+	code: ErrorCode;
+	/** precise English message for logs and API clients; screens show their own words per code */
+	message: string;
+	/** for moveRefused: which rule refused it */
+	reason?: MoveRefusal;
+	/** for versionConflict: the card as it is now, so the screen can show the true state */
+	card?: BoardCard;
+}
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: CommandError };
+
+export interface MoveCommand {
+	cardId: number;
+	to: Column;
+	/** the card version the screen showed when the user moved it (optimistic concurrency) */
+	expectedVersion: number;
+	/** the same key on a retry: the move is applied once and the retry gets the first result */
+	idempotencyKey: string;
+}
+
+/** A committed change of the board, numbered by the store's commit-ordered sequence. */
+export interface BoardEvent {
+	seq: number;
+	type: 'card:moved';
+	card: BoardCard;
+	from: Column;
+	at: string;
+	actor: string;
+}
+
+export interface MoveResult {
+	event: BoardEvent;
+	/** true when this ack answers a retry of a command already applied */
+	replayed: boolean;
+}
+
+export type SyncResult =
+	| { kind: 'events'; head: number; events: BoardEvent[] }
+	| { kind: 'snapshot'; head: number; cards: BoardCard[] };
+
+export interface BoardSnapshot {
+	store: { slug: string; name: string; timeZone: string };
+	head: number;
+	cards: BoardCard[];
+}
+
+export interface ClientToServerEvents {
+	'card:move': (command: MoveCommand, ack: (result: Ack<MoveResult>) => void) => void;
+	/** catch up from `since`: the missed events, or a snapshot when too far behind */
+	'board:sync': (request: { since: number }, ack: (result: Ack<SyncResult>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+	'card:moved': (event: BoardEvent) => void;
+	/** periodic head-sequence heartbeat: a screen behind it has missed something */
+	'board:head': (head: { seq: number }) => void;
+}
+
+export interface SocketAuth {
+	store: string;
+}
+
+/** More missed events than this and a screen gets a fresh snapshot instead of a replay. */
+export const MAX_REPLAY_EVENTS = 200;
+export const HEARTBEAT_MS = 5_000;

@@ -1,0 +1,181 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import {
+	HEARTBEAT_MS,
+	MAX_REPLAY_EVENTS,
+	type Ack,
+	type BoardEvent,
+	type MoveResult,
+	type ClientToServerEvents,
+	type ServerToClientEvents,
+	type SyncResult
+} from '$lib/realtime/contract';
+import type { Sql } from '../db/connect';
+import * as board from '../db/board';
+import * as stores from '../db/stores';
+import { moveCard } from '../board/move';
+import { parse, parseMove, syncRequest } from '../board/commands';
+
+interface SocketData {
+	storeId: number;
+	address: string;
+	/** token bucket of commands, refilled over time (a flooding socket is slowed, not served) */
+	tokens: number;
+	refilledAt: number;
+}
+
+export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+export interface RealtimeDeps {
+	sql: Sql;
+	redisUrl?: string;
+	instanceName: string;
+}
+
+const COMMANDS_PER_SECOND = 20;
+const BURST = 40;
+
+export const roomOf = (storeId: number) => `store:${storeId}`;
+
+/**
+ * Builds the Socket.IO server on an HTTP server. Each handler validates, does its work in one
+ * transaction, acks after COMMIT, then broadcasts the committed event to the store's room.
+ */
+export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
+	const { sql } = deps;
+	const io: BoardServer = new Server(httpServer, {
+		// websocket only: several instances need no sticky sessions
+		transports: ['websocket'],
+		maxHttpBufferSize: 16 * 1024,
+		serveClient: false
+	});
+
+	let redis: { pub: Redis; sub: Redis } | undefined;
+	if (deps.redisUrl) {
+		const options = { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false };
+		const pub = new Redis(deps.redisUrl, options);
+		const sub = pub.duplicate();
+		for (const client of [pub, sub]) {
+			// ioredis reconnects by itself; while Redis is down a broadcast reaches this instance only,
+			// and other screens catch up from the heartbeat (G6)
+			client.on('error', (error) => console.warn(`[redis] ${error.message}`));
+		}
+		io.adapter(createAdapter(pub, sub));
+		redis = { pub, sub };
+	}
+
+	const broadcast = (storeId: number, event: BoardEvent) =>
+		io.to(roomOf(storeId)).emit('card:moved', event);
+
+	io.use(async (socket, next) => {
+		const slug = (socket.handshake.auth as { store?: unknown })?.store;
+		if (typeof slug !== 'string' || slug.length > 40) return next(new Error('storeNotFound'));
+		try {
+			const store = await stores.readBySlug(sql, slug);
+			if (!store) return next(new Error('storeNotFound'));
+			socket.data = {
+				storeId: store.id,
+				address: socket.handshake.address,
+				tokens: BURST,
+				refilledAt: Date.now()
+			};
+			next();
+		} catch {
+			next(new Error('unavailable'));
+		}
+	});
+
+	io.on('connection', (socket) => {
+		const { storeId } = socket.data;
+		socket.join(roomOf(storeId));
+
+		const allow = (): boolean => {
+			const now = Date.now();
+			const d = socket.data;
+			d.tokens = Math.min(BURST, d.tokens + ((now - d.refilledAt) / 1000) * COMMANDS_PER_SECOND);
+			d.refilledAt = now;
+			if (d.tokens < 1) return false;
+			d.tokens -= 1;
+			return true;
+		};
+		const rateLimited = { ok: false, error: { code: 'rateLimited', message: 'too many commands' } } as const;
+
+		socket.on('card:move', async (input, ack) => {
+			if (typeof ack !== 'function') return;
+			if (!allow()) return ack(rateLimited);
+			const command = parseMove(input);
+			if (!command.ok) return ack(command);
+			let result: Ack<MoveResult>;
+			try {
+				result = await moveCard(sql, storeId, command.data, {
+					userId: null,
+					label: 'anonymous',
+					source: `socket ${socket.data.address} ${deps.instanceName}`
+				});
+			} catch (error) {
+				console.error('[card:move]', error);
+				return ack({ ok: false, error: { code: 'unavailable', message: 'the move could not be saved; try again' } });
+			}
+			ack(result);
+			if (result.ok) broadcast(storeId, result.data.event);
+		});
+
+		socket.on('board:sync', async (input, ack) => {
+			if (typeof ack !== 'function') return;
+			if (!allow()) return ack(rateLimited);
+			const request = parse(syncRequest, input);
+			if (!request.ok) return ack(request);
+			try {
+				ack({ ok: true, data: await sync(sql, storeId, request.data.since) });
+			} catch (error) {
+				console.error('[board:sync]', error);
+				ack({ ok: false, error: { code: 'unavailable', message: 'could not read the board' } });
+			}
+		});
+	});
+
+	// The head heartbeat: each instance reads the true heads from Postgres and tells its own
+	// screens, so a screen that missed the last event (lost pub/sub message) still notices.
+	const heartbeat = setInterval(async () => {
+		const storeIds = [...io.of('/').adapter.rooms.keys()]
+			.filter((room) => room.startsWith('store:'))
+			.map((room) => Number(room.slice(6)));
+		if (storeIds.length === 0) return;
+		try {
+			for (const [storeId, seq] of await board.heads(sql, storeIds)) {
+				io.local.to(roomOf(storeId)).emit('board:head', { seq });
+			}
+		} catch (error) {
+			console.warn(`[heartbeat] ${(error as Error).message}`);
+		}
+	}, HEARTBEAT_MS);
+	heartbeat.unref();
+
+	return {
+		io,
+		broadcast,
+		async close() {
+			clearInterval(heartbeat);
+			await new Promise<void>((resolve) => io.close(() => resolve()));
+			redis?.pub.disconnect();
+			redis?.sub.disconnect();
+		}
+	};
+}
+
+export type Realtime = Awaited<ReturnType<typeof createRealtime>>;
+
+/** What a screen behind `since` needs: the missed events, or a snapshot when too far behind. */
+export async function sync(sql: Sql, storeId: number, since: number): Promise<SyncResult> {
+	const events = await board.eventsSince(sql, storeId, since, MAX_REPLAY_EVENTS + 1);
+	if (events.length > 0 && events.length <= MAX_REPLAY_EVENTS && events[0].seq === since + 1) {
+		return { kind: 'events', head: events[events.length - 1].seq, events };
+	}
+	if (events.length === 0 && ((await board.heads(sql, [storeId])).get(storeId) ?? 0) === since) {
+		return { kind: 'events', head: since, events };
+	}
+	const snap = await board.snapshot(sql, storeId);
+	return { kind: 'snapshot', head: snap.head, cards: snap.cards };
+}

@@ -1,0 +1,15 @@
+import { json } from '@sveltejs/kit';
+import { parse, syncRequest } from '$lib/server/board/commands';
+import { sync } from '$lib/server/realtime/server';
+import { getServices } from '$lib/server/services';
+import { errorResponse } from '$lib/server/http/errors';
+import { requireStore } from '$lib/server/http/store';
+import type { RequestHandler } from './$types';
+
+/** GET ?since=N: the events after N, or a snapshot when N is too far behind. */
+export const GET: RequestHandler = async ({ params, url }) => {
+	const store = await requireStore(params.store);
+	const request = parse(syncRequest, { since: Number(url.searchParams.get('since') ?? 'NaN') });
+	if (!request.ok) return errorResponse(request.error);
+	return json(await sync(getServices().sql, store.id, request.data.since));
+};
