@@ -9,13 +9,21 @@ import { defineConfig, type Plugin } from 'vite';
 function realtimeInDev(): Plugin {
 	return {
 		name: 'workshop-board-realtime',
-		apply: 'serve',
+		apply: (_config, env) => env.command === 'serve' && !process.env.VITEST,
 		async configureServer(server) {
 			if (!server.httpServer) return;
-			const { startServices } = (await server.ssrLoadModule(
+			const load = <T>(id: string) => server.ssrLoadModule(id) as Promise<T>;
+			const { startServices } = await load<typeof import('./src/lib/server/services')>(
 				'/src/lib/server/services.ts'
-			)) as typeof import('./src/lib/server/services');
-			await startServices({ httpServer: server.httpServer });
+			);
+			const { prepareDatabase } = await load<typeof import('./src/lib/server/db/prepare')>(
+				'/src/lib/server/db/prepare.ts'
+			);
+			const { readConfig } = await load<typeof import('./src/lib/server/config')>(
+				'/src/lib/server/config.ts'
+			);
+			const database = await prepareDatabase(readConfig(), (line) => console.log(line));
+			await startServices({ httpServer: server.httpServer, databaseUrl: database.url });
 		}
 	};
 }

@@ -6,16 +6,12 @@
  *   npm start            build, then run this file
  *   npm run serve        run this file on an existing build
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readConfig, ConfigError, type Config } from '../lib/server/config';
-import { connect } from '../lib/server/db/connect';
-import { migrate } from '../lib/server/db/migrate';
-import { seedDemo } from '../lib/server/db/seed';
-import * as stores from '../lib/server/db/stores';
-import { startEmbeddedPostgres } from '../lib/server/db/embedded';
+import { prepareDatabase } from '../lib/server/db/prepare';
 import { startServices, stopServices } from '../lib/server/services';
 
 const log = (line: string) => console.log(`[workshop-board] ${line}`);
@@ -30,11 +26,12 @@ async function main(config: Config) {
 	const buildHandler = path.resolve('build/handler.js');
 	if (!existsSync(buildHandler)) fail('no build found: run `npm run build` first (npm start does both)');
 
-	// until SvelteKit is attached, answer "starting" rather than leaving requests hanging
-	const starting = (_req: unknown, res: import('node:http').ServerResponse) => {
+	// Until SvelteKit is attached, answer "starting" rather than leave requests hanging. Socket.IO
+	// wraps the request listener and answers /socket.io/ itself; everything else goes to `serve`.
+	let serve: RequestListener = (_req, res) => {
 		res.writeHead(503, { 'retry-after': '1' }).end('starting');
 	};
-	const http = createServer(starting);
+	const http = createServer((req, res) => serve(req, res));
 	// Claim the port before anything slow, so "port in use" is the first thing a user hears.
 	await new Promise<void>((resolve) => {
 		http.once('error', (error: NodeJS.ErrnoException) => {
@@ -46,43 +43,15 @@ async function main(config: Config) {
 		http.listen(config.port, config.host, resolve);
 	});
 
-	let databaseUrl = config.databaseUrl;
-	let stopEmbedded: (() => Promise<void>) | undefined;
-	if (!databaseUrl) {
-		log(`no DATABASE_URL: starting the embedded PostgreSQL (data in ${path.resolve(config.dataDir)})`);
-		const embedded = await startEmbeddedPostgres(config.dataDir, log);
-		databaseUrl = embedded.url;
-		stopEmbedded = embedded.stop;
-	}
+	const database = await prepareDatabase(config, log);
+	const stopEmbedded = database.stop;
+	const storeList = database.stores;
 
-	const sql = connect(databaseUrl, 2);
-	try {
-		await sql`select 1`;
-	} catch (error) {
-		const e = error as NodeJS.ErrnoException;
-		fail(
-			`cannot reach the database at ${redact(databaseUrl)} (${e.code ?? e.message}): check DATABASE_URL, or unset it to use the embedded PostgreSQL`
-		);
-	}
-	const applied = await migrate(sql);
-	if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-	if (config.seedDemo && (await stores.list(sql)).length === 0) {
-		await seedDemo(sql);
-		log('seeded the demo store');
-	}
-	const storeList = await stores.list(sql);
-	await sql.end();
-
-	await startServices({ httpServer: http, databaseUrl });
+	await startServices({ httpServer: http, databaseUrl: database.url });
 	const { handler } = (await import(pathToFileURL(buildHandler).href)) as {
-		handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+		handler: RequestListener;
 	};
-	http.off('request', starting);
-	http.on('request', (req, res) => {
-		// Socket.IO answers its own path; everything else is SvelteKit
-		if (req.url?.startsWith('/socket.io/')) return;
-		handler(req, res);
-	});
+	serve = handler;
 
 	const base = `http://localhost:${(http.address() as import('node:net').AddressInfo).port}`;
 	log(`ready on ${base}${config.redisUrl ? ' (Redis adapter on)' : ''}`);
@@ -102,10 +71,6 @@ async function main(config: Config) {
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
-}
-
-function redact(url: string) {
-	return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 try {

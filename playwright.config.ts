@@ -1,0 +1,33 @@
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+
+/** Debian's Chromium, never a downloaded browser. */
+export const chromium = {
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic']
+};
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	reporter: process.env.CI ? 'list' : 'line',
+	timeout: 30_000,
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		headless: true,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		launchOptions: chromium
+	},
+	webServer: {
+		command: 'npx tsx tests/e2e/server.ts',
+		url: `http://127.0.0.1:${port}/`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'pipe',
+		env: { E2E_PORT: String(port), SEED_DEMO: 'true' }
+	}
+});
