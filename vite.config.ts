@@ -1,6 +1,8 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
+import type { Server as HttpServer } from 'node:http';
 
 /**
  * In `vite dev`, attach Socket.IO to Vite's own HTTP server so that one port serves pages, the
@@ -23,7 +25,9 @@ function realtimeInDev(): Plugin {
 				'/src/lib/server/config.ts'
 			);
 			const database = await prepareDatabase(readConfig(), (line) => console.log(line));
-			await startServices({ httpServer: server.httpServer, databaseUrl: database.url });
+			// Vite serves plain HTTP here (no `server.https`), so its server is a node:http server
+			const httpServer = server.httpServer as HttpServer;
+			await startServices({ httpServer, databaseUrl: database.url });
 		}
 	};
 }
