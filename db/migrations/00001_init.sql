@@ -44,7 +44,8 @@ create table bays (
 	id bigint generated always as identity primary key,
 	store_id bigint not null references stores (id),
 	name text not null,
-	unique (store_id, name)
+	unique (store_id, name),
+	unique (id, store_id)
 );
 
 create table customers (
@@ -55,7 +56,8 @@ create table customers (
 	surname text not null,
 	title text not null check (title in ('先生', '女士', '')),
 	phone text not null,
-	created_at timestamptz not null default now()
+	created_at timestamptz not null default now(),
+	unique (id, store_id)
 );
 create index customers_store_phone on customers (store_id, phone);
 
@@ -69,8 +71,11 @@ create table vehicles (
 	mileage_km integer not null default 0 check (mileage_km >= 0),
 	last_service_on date,
 	last_service_km integer check (last_service_km >= 0),
-	unique (store_id, plate)
+	unique (store_id, plate),
+	unique (id, store_id),
+	foreign key (customer_id, store_id) references customers (id, store_id)
 );
+create index vehicles_customer on vehicles (customer_id);
 
 create table appointments (
 	id bigint generated always as identity primary key,
@@ -83,7 +88,9 @@ create table appointments (
 		status in ('tentative', 'confirmed', 'arrived', 'cancelled', 'noShow', 'done')
 	),
 	job_summary text not null,
-	created_at timestamptz not null default now()
+	created_at timestamptz not null default now(),
+	unique (id, store_id),
+	foreign key (vehicle_id, store_id) references vehicles (id, store_id)
 );
 create index appointments_store_day on appointments (store_id, scheduled_at);
 
@@ -109,18 +116,26 @@ create table cards (
 	stop_work_since timestamptz,
 	customer_waits boolean not null default false,
 	wash_declined boolean not null default false,
-	rework_count integer not null default 0,
+	rework_count integer not null default 0 check (rework_count >= 0),
 	technician_id bigint references users (id),
 	advisor_id bigint references users (id),
 	bay_id bigint references bays (id),
-	version integer not null default 1,
+	version integer not null default 1 check (version >= 1),
 	column_entered_at timestamptz not null default now(),
 	created_at timestamptz not null default now(),
 	updated_at timestamptz not null default now(),
 	archived_at timestamptz,
-	check ((stop_work_reason is null) = (stop_work_since is null))
+	check ((stop_work_reason is null) = (stop_work_since is null)),
+	-- a card never points at another store's rows
+	foreign key (customer_id, store_id) references customers (id, store_id),
+	foreign key (vehicle_id, store_id) references vehicles (id, store_id),
+	foreign key (appointment_id, store_id) references appointments (id, store_id),
+	foreign key (bay_id, store_id) references bays (id, store_id)
 );
 create index cards_store_board on cards (store_id, board_column) where archived_at is null;
+-- one card on the board per appointment
+create unique index cards_active_appointment on cards (appointment_id)
+	where archived_at is null and appointment_id is not null;
 
 -- Commit-ordered sequence numbers: the counter row is updated inside the writing transaction, so
 -- a later sequence number can never commit before an earlier one of the same store.
