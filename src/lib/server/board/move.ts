@@ -33,19 +33,27 @@ export async function moveCard(
 ): Promise<Ack<MoveResult>> {
 	try {
 		return await sql.begin(async (tx) => {
+			// Retries of one key wait here for each other, so the later one sees the first one's
+			// committed result below instead of racing it to the card (and losing with a conflict).
+			await tx`
+				select pg_advisory_xact_lock(hashtextextended(${command.idempotencyKey}, ${storeId}))`;
 			const [done] = await tx<{ result: BoardEvent }[]>`
 				select result from command_results
 				where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`;
 			if (done) return { ok: true as const, data: { event: done.result, replayed: true } };
 
-			const [current] = await tx<{ card: BoardCard }[]>`
-				select v.card from board_card_view v
-				join cards c on c.id = v.id
-				where v.id = ${command.cardId} and v.store_id = ${storeId} and v.archived_at is null
-				for update of c`;
-			if (!current) {
+			// Lock the card first, then read it in a new statement: a statement that waited for the
+			// lock re-checks only the locked row, and would return the view's other columns (the
+			// version among them) as they were before the concurrent move committed.
+			const [locked] = await tx`
+				select id from cards
+				where id = ${command.cardId} and store_id = ${storeId} and archived_at is null
+				for update`;
+			if (!locked) {
 				throw refuse({ code: 'cardNotFound', message: `card ${command.cardId} is not on this board` });
 			}
+			const [current] = await tx<{ card: BoardCard }[]>`
+				select card from board_card_view where id = ${command.cardId}`;
 			const card = current.card;
 			if (card.version !== command.expectedVersion) {
 				throw refuse({

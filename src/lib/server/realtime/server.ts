@@ -32,6 +32,8 @@ export interface RealtimeDeps {
 	sql: Sql;
 	redisUrl?: string;
 	instanceName: string;
+	/** the head heartbeat's interval; tests shorten it */
+	heartbeatMs?: number;
 }
 
 const COMMANDS_PER_SECOND = 20;
@@ -150,7 +152,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		} catch (error) {
 			console.warn(`[heartbeat] ${(error as Error).message}`);
 		}
-	}, HEARTBEAT_MS);
+	}, deps.heartbeatMs ?? HEARTBEAT_MS);
 	heartbeat.unref();
 
 	return {
@@ -169,12 +171,15 @@ export type Realtime = Awaited<ReturnType<typeof createRealtime>>;
 
 /** What a screen behind `since` needs: the missed events, or a snapshot when too far behind. */
 export async function sync(sql: Sql, storeId: number, since: number): Promise<SyncResult> {
-	const events = await board.eventsSince(sql, storeId, since, MAX_REPLAY_EVENTS + 1);
-	if (events.length > 0 && events.length <= MAX_REPLAY_EVENTS && events[0].seq === since + 1) {
-		return { kind: 'events', head: events[events.length - 1].seq, events };
-	}
-	if (events.length === 0 && ((await board.heads(sql, [storeId])).get(storeId) ?? 0) === since) {
-		return { kind: 'events', head: since, events };
+	// The head first: events read after it reach at least that far. (Read after the events, a move
+	// committing in between made an up-to-date screen look out of step, and it got a snapshot.)
+	const head = (await board.heads(sql, [storeId])).get(storeId) ?? 0;
+	if (since <= head) {
+		const events = await board.eventsSince(sql, storeId, since, MAX_REPLAY_EVENTS + 1);
+		if (events.length === 0 && since === head) return { kind: 'events', head, events };
+		if (events.length > 0 && events.length <= MAX_REPLAY_EVENTS && events[0].seq === since + 1) {
+			return { kind: 'events', head: events[events.length - 1].seq, events };
+		}
 	}
 	const snap = await board.snapshot(sql, storeId);
 	return { kind: 'snapshot', head: snap.head, cards: snap.cards };

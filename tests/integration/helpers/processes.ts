@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+
+/**
+ * Processes a test starts itself: app instances and a Redis server. Each is recorded by PID and
+ * stopped by PID, never by name; whatever is still running when the test process exits is killed.
+ */
+const started = new Set<ChildProcess>();
+process.on('exit', () => {
+	for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+export interface Child {
+	name: string;
+	pid: number;
+	port: number;
+	/** the process's output so far, for failure messages */
+	output: string[];
+	/** SIGKILL by PID; resolves when it is gone */
+	kill(signal?: NodeJS.Signals): Promise<void>;
+	exited: Promise<void>;
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as net.AddressInfo;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+function launch(
+	name: string,
+	command: string,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	ready: RegExp,
+	timeoutMs: number
+): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: string[] }> {
+	const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
+	started.add(child);
+	child.once('exit', () => started.delete(child));
+	const output: string[] = [];
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${output.join('')}`));
+		}, timeoutMs);
+		const onData = (chunk: Buffer) => {
+			output.push(chunk.toString());
+			const match = output.join('').match(ready);
+			if (match) {
+				clearTimeout(timer);
+				resolve({ child, match, output });
+			}
+		};
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		child.once('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.once('exit', (code, signal) => {
+			clearTimeout(timer);
+			reject(new Error(`${name} exited (${code ?? signal}) before ready:\n${output.join('')}`));
+		});
+	});
+}
+
+function asChild(name: string, child: ChildProcess, port: number, output: string[]): Child {
+	const exited = new Promise<void>((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) resolve();
+		else child.once('exit', () => resolve());
+	});
+	return {
+		name,
+		pid: child.pid!,
+		port,
+		output,
+		exited,
+		async kill(signal = 'SIGKILL') {
+			if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, signal);
+			await exited;
+		}
+	};
+}
+
+const instanceEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'instance.ts');
+
+/** An app instance in its own process (helpers/instance.ts run by tsx). Port 0: any free port. */
+export async function spawnInstance(options: {
+	name: string;
+	port?: number;
+	databaseUrl: string;
+	redisUrl?: string;
+	heartbeatMs?: number;
+}): Promise<Child & { url: string }> {
+	const { child, match, output } = await launch(
+		options.name,
+		process.execPath,
+		['--import', 'tsx', instanceEntry],
+		{
+			...process.env,
+			PORT: String(options.port ?? 0),
+			DATABASE_URL: options.databaseUrl,
+			REDIS_URL: options.redisUrl ?? '',
+			INSTANCE_NAME: options.name,
+			HEARTBEAT_MS: String(options.heartbeatMs ?? '')
+		},
+		/READY (\d+)/,
+		30_000
+	);
+	const port = Number(match[1]);
+	return { ...asChild(options.name, child, port, output), url: `http://127.0.0.1:${port}` };
+}
+
+/** A throwaway Redis on loopback: no persistence, so a restart starts empty, as after a crash. */
+export async function startRedis(port?: number): Promise<Child & { url: string }> {
+	const p = port ?? (await freePort());
+	const { child, output } = await launch(
+		`redis-server:${p}`,
+		'redis-server',
+		['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'],
+		process.env,
+		/Ready to accept connections/,
+		10_000
+	);
+	return { ...asChild(`redis-server:${p}`, child, p, output), url: `redis://127.0.0.1:${p}` };
+}
+
+/** Fails, with the reason, when the Redis at `url` does not answer (tests never skip). */
+export async function requireRedis(url: string): Promise<void> {
+	const client = new Redis(url, {
+		lazyConnect: true,
+		connectTimeout: 3_000,
+		maxRetriesPerRequest: 0,
+		retryStrategy: () => null
+	});
+	client.on('error', () => {});
+	try {
+		await client.connect();
+		await client.ping();
+	} catch (error) {
+		throw new Error(`Redis at ${url} is unreachable (${(error as Error).message}); set REDIS_URL`);
+	} finally {
+		client.disconnect();
+	}
+}
