@@ -78,4 +78,14 @@ describe('the same command twice', () => {
 		}
 		expect(await invariantViolations(db.sql)).toEqual([]);
 	});
+
+	it('refuses a key reused for another command instead of answering with the first result', async () => {
+		const cardId = store.cardIds[11];
+		const first = await move(onA, { cardId, to: 'ready', expectedVersion: 1, idempotencyKey: 'reused-key-01' });
+		expect(first).toMatchObject({ ok: true, data: { replayed: false } });
+		const other = await move(onB, { cardId, to: 'prep', expectedVersion: 2, idempotencyKey: 'reused-key-01' });
+		expect(other).toMatchObject({ ok: false, error: { code: 'invalidInput' } });
+		expect(await eventsOf(cardId)).toBe(1);
+		expect((await readCard(db.sql, cardId)).column).toBe('ready');
+	});
 });

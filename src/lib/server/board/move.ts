@@ -40,7 +40,7 @@ export async function moveCard(
 			const [done] = await tx<{ result: BoardEvent }[]>`
 				select result from command_results
 				where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`;
-			if (done) return { ok: true as const, data: { event: done.result, replayed: true } };
+			if (done) return replay(done.result, command);
 
 			// Lock the card first, then read it in a new statement: a statement that waited for the
 			// lock re-checks only the locked row, and would return the view's other columns (the
@@ -115,10 +115,24 @@ export async function moveCard(
 			const [done] = await sql<{ result: BoardEvent }[]>`
 				select result from command_results
 				where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`;
-			if (done) return { ok: true, data: { event: done.result, replayed: true } };
+			if (done) return replay(done.result, command);
 		}
 		throw error;
 	}
+}
+
+/** The first result of a key, unless the key was reused for another command. */
+function replay(event: BoardEvent, command: MoveCommand): Ack<MoveResult> {
+	if (event.card.id !== command.cardId || event.card.column !== command.to) {
+		return {
+			ok: false,
+			error: {
+				code: 'invalidInput',
+				message: `idempotencyKey ${command.idempotencyKey} was already used for another command`
+			}
+		};
+	}
+	return { ok: true, data: { event, replayed: true } };
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -104,8 +104,11 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		};
 		const rateLimited = { ok: false, error: { code: 'rateLimited', message: 'too many commands' } } as const;
 
-		socket.on('card:move', async (input, ack) => {
+		socket.on('card:move', async (...args: unknown[]) => {
+			// the ack is the last argument, whatever else a client sent before it
+			const ack = args.at(-1) as ((result: Ack<MoveResult>) => void) | undefined;
 			if (typeof ack !== 'function') return;
+			const input = args.length === 2 ? args[0] : undefined;
 			if (!allow()) return ack(rateLimited);
 			const command = parseMove(input);
 			if (!command.ok) return ack(command);
@@ -118,14 +121,23 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				});
 			} catch (error) {
 				console.error('[card:move]', error);
-				return ack({ ok: false, error: { code: 'unavailable', message: 'the move could not be saved; try again' } });
+				// the COMMIT may or may not have happened: only a retry with the same key can tell
+				return ack({
+					ok: false,
+					error: {
+						code: 'unavailable',
+						message: 'the database did not confirm the move; retry with the same idempotencyKey'
+					}
+				});
 			}
 			ack(result);
 			if (result.ok) broadcast(storeId, result.data.event);
 		});
 
-		socket.on('board:sync', async (input, ack) => {
+		socket.on('board:sync', async (...args: unknown[]) => {
+			const ack = args.at(-1) as ((result: Ack<SyncResult>) => void) | undefined;
 			if (typeof ack !== 'function') return;
+			const input = args.length === 2 ? args[0] : undefined;
 			if (!allow()) return ack(rateLimited);
 			const request = parse(syncRequest, input);
 			if (!request.ok) return ack(request);
@@ -140,20 +152,28 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 
 	// The head heartbeat: each instance reads the true heads from Postgres and tells its own
 	// screens, so a screen that missed the last event (lost pub/sub message) still notices.
-	const heartbeat = setInterval(async () => {
+	let beating = false;
+	const beat = async () => {
+		if (beating) return; // a slow database must not pile up heartbeats
 		const storeIds = [...io.of('/').adapter.rooms.keys()]
 			.filter((room) => room.startsWith('store:'))
 			.map((room) => Number(room.slice(6)));
 		if (storeIds.length === 0) return;
+		beating = true;
 		try {
 			for (const [storeId, seq] of await board.heads(sql, storeIds)) {
 				io.local.to(roomOf(storeId)).emit('board:head', { seq });
 			}
 		} catch (error) {
 			console.warn(`[heartbeat] ${(error as Error).message}`);
+		} finally {
+			beating = false;
 		}
-	}, deps.heartbeatMs ?? HEARTBEAT_MS);
+	};
+	const heartbeat = setInterval(beat, deps.heartbeatMs ?? HEARTBEAT_MS);
 	heartbeat.unref();
+	// broadcasts from other instances were lost while Redis was away: beat at once when it is back
+	redis?.sub.on('ready', () => void beat());
 
 	return {
 		io,
