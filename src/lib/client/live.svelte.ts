@@ -1,0 +1,222 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Column } from '$lib/domain/board';
+import { checkMove, type MoveRefusal } from '$lib/domain/transitions';
+import type {
+	Ack,
+	BoardEvent,
+	ClientToServerEvents,
+	CommandError,
+	MoveCommand,
+	MoveResult,
+	ServerToClientEvents,
+	SocketAuth,
+	SyncResult
+} from '$lib/realtime/contract';
+import type { BoardState } from './board.svelte';
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+/** What became of a move, for the screen to tell the user. */
+export type MoveOutcome =
+	| { ok: true }
+	| { ok: false; local: true; reason: MoveRefusal | 'busy' }
+	| { ok: false; local: false; error: CommandError };
+
+type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ACK_TIMEOUT_MS = 8_000;
+/** how long a move keeps retrying (same idempotency key) before the screen gives it up */
+const MOVE_GIVE_UP_MS = 60_000;
+
+/**
+ * The live link of one screen to its store's board: applies committed events in sequence order,
+ * catches up with `board:sync` after a gap, a heartbeat ahead of it or a reconnect, and sends this
+ * screen's moves (optimistic, retried with the same idempotency key until acknowledged).
+ */
+export class LiveBoard {
+	status = $state<ConnectionStatus>('connecting');
+	offlineSince = $state<number | null>(null);
+
+	#socket: BoardSocket | undefined;
+	#syncing = false;
+	#syncAgain = false;
+	/** sequence numbers of this screen's own acknowledged moves: not flashed as remote */
+	#own = new Set<number>();
+	#waiters: (() => void)[] = [];
+
+	readonly board: BoardState;
+	readonly store: string;
+
+	constructor(board: BoardState, store: string) {
+		this.board = board;
+		this.store = store;
+	}
+
+	connect() {
+		const auth: SocketAuth = { store: this.store };
+		const socket: BoardSocket = io({ transports: ['websocket'], auth });
+		this.#socket = socket;
+
+		socket.on('connect', () => {
+			this.status = 'online';
+			this.offlineSince = null;
+			for (const wake of this.#waiters.splice(0)) wake();
+			void this.sync();
+		});
+		socket.on('disconnect', () => this.#wentOffline());
+		socket.on('connect_error', () => {
+			this.#wentOffline();
+			// a refusal by the server's handshake (e.g. its database was briefly unreachable) ends
+			// socket.io's own reconnection: a screen nobody touches must keep trying by itself
+			if (!socket.active) setTimeout(() => this.#socket === socket && socket.connect(), 3_000);
+		});
+		socket.on('card:moved', (event) => this.#receive([event]));
+		socket.on('board:head', ({ seq }) => {
+			if (seq > this.board.applied) void this.sync();
+		});
+		return () => {
+			socket.disconnect();
+			this.#socket = undefined;
+		};
+	}
+
+	#wentOffline() {
+		if (this.status !== 'offline') {
+			this.status = 'offline';
+			this.offlineSince = Date.now();
+		}
+	}
+
+	/** Applies events in order; a gap means something was missed, so catch up from the server. */
+	#receive(events: BoardEvent[]) {
+		for (const event of events) {
+			const result = this.board.apply(event);
+			if (result === 'gap') {
+				void this.sync();
+				return;
+			}
+			// someone else's move is highlighted; ours (acknowledged, or replayed by a sync while its
+			// acknowledgement was lost) is not
+			const ours = this.#own.delete(event.seq) || this.board.pending.has(event.card.id);
+			if (result === 'applied' && !ours) this.board.flash(event.card.id);
+		}
+	}
+
+	/** Catches up from `applied`: replays the missed events or takes the snapshot. One at a time. */
+	async sync(): Promise<void> {
+		const socket = this.#socket;
+		if (!socket?.connected) return;
+		if (this.#syncing) {
+			this.#syncAgain = true;
+			return;
+		}
+		this.#syncing = true;
+		try {
+			do {
+				this.#syncAgain = false;
+				let result: Ack<SyncResult>;
+				try {
+					result = await socket
+						.timeout(ACK_TIMEOUT_MS)
+						.emitWithAck('board:sync', { since: this.board.applied });
+				} catch {
+					return; // disconnected or timed out: the next connect or heartbeat syncs again
+				}
+				if (!result.ok) return;
+				const data = result.data;
+				if (data.kind === 'snapshot') this.board.replace(data.cards, data.head);
+				else this.#receive(data.events);
+				if (data.head > this.board.applied) this.#syncAgain = true;
+			} while (this.#syncAgain && socket.connected);
+		} finally {
+			this.#syncing = false;
+		}
+	}
+
+	/**
+	 * Moves a card: refused on the spot when the rules say no (the same rules the server runs),
+	 * else shown at once and sent; a refusal from the server rolls it back.
+	 */
+	async move(cardId: number, to: Column): Promise<MoveOutcome> {
+		const card = this.board.card(cardId);
+		if (!card) return { ok: false, local: false, error: { code: 'cardNotFound', message: '' } };
+		if (this.board.pending.has(cardId)) return { ok: false, local: true, reason: 'busy' };
+		const check = checkMove(card, to);
+		if (!check.ok) return { ok: false, local: true, reason: check.reason };
+
+		const command: MoveCommand = {
+			cardId,
+			to,
+			expectedVersion: card.version,
+			idempotencyKey: newKey()
+		};
+		this.board.begin(card, {
+			to,
+			idempotencyKey: command.idempotencyKey,
+			expectedVersion: command.expectedVersion
+		});
+		const result = await this.#send(command);
+		if (result.ok) {
+			const { event } = result.data;
+			this.#own.add(event.seq);
+			this.#receive([event]);
+			if (this.board.applied < event.seq) this.board.adopt(event.card);
+			this.board.settle(cardId, command.idempotencyKey);
+			return { ok: true };
+		}
+		if (result.error.card) this.board.adopt(result.error.card);
+		this.board.settle(cardId, command.idempotencyKey);
+		// a conflict means the screen is behind: catch up rather than wait for the heartbeat
+		if (result.error.code === 'versionConflict') void this.sync();
+		return { ok: false, local: false, error: result.error };
+	}
+
+	/** Sends until acknowledged; every retry carries the same idempotency key (applied once). */
+	async #send(command: MoveCommand): Promise<Ack<MoveResult>> {
+		const giveUpAt = Date.now() + MOVE_GIVE_UP_MS;
+		const unavailable: Ack<MoveResult> = {
+			ok: false,
+			error: { code: 'unavailable', message: 'no acknowledgement from the server' }
+		};
+		while (Date.now() < giveUpAt) {
+			const socket = this.#socket;
+			if (!socket) return unavailable;
+			if (!socket.connected && !(await this.#online(giveUpAt - Date.now()))) return unavailable;
+			try {
+				const result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('card:move', command);
+				// the server could not save it this time: a retry may well succeed
+				if (!result.ok && result.error.code === 'unavailable' && Date.now() < giveUpAt) {
+					await delay(1_000);
+					continue;
+				}
+				return result;
+			} catch {
+				// timed out or the connection dropped: the command may or may not have committed;
+				// the same key makes the retry safe either way
+			}
+		}
+		return unavailable;
+	}
+
+	#online(within: number): Promise<boolean> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => resolve(false), within);
+			this.#waiters.push(() => {
+				clearTimeout(timer);
+				resolve(true);
+			});
+		});
+	}
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** crypto.randomUUID needs a secure context; a tablet on the shop's LAN over http has none. */
+function newKey(): string {
+	if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+	const b = crypto.getRandomValues(new Uint8Array(16));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
