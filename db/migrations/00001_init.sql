@@ -185,13 +185,14 @@ language sql immutable strict parallel safe
 as $$ select to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
 
 -- A card as screens see it (BoardCard in src/lib/domain/board.ts), built once in SQL: the same
--- JSON serves the snapshot, the replayed events and each committed move.
+-- JSON serves the snapshot, the replayed events and each committed move. (json, not jsonb: it is
+-- only ever sent on, and json_build_object is about twice as fast for a 500-card board.)
 create view board_card_view as
 select
 	c.id,
 	c.store_id,
 	c.archived_at,
-	jsonb_build_object(
+	json_build_object(
 		'id', c.id,
 		'column', c.board_column,
 		'version', c.version,
@@ -205,7 +206,7 @@ select
 		'comeback', c.comeback,
 		'complaint', c.complaint,
 		'partsWaiting', c.parts_waiting,
-		'stopWork', case when c.stop_work_reason is null then null else jsonb_build_object(
+		'stopWork', case when c.stop_work_reason is null then null else json_build_object(
 			'reason', c.stop_work_reason, 'since', iso_utc(c.stop_work_since)) end,
 		'customerWaits', c.customer_waits,
 		'washDeclined', c.wash_declined,

@@ -33,27 +33,29 @@ export async function moveCard(
 ): Promise<Ack<MoveResult>> {
 	try {
 		return await sql.begin(async (tx) => {
-			// Retries of one key wait here for each other, so the later one sees the first one's
-			// committed result below instead of racing it to the card (and losing with a conflict).
-			await tx`
-				select pg_advisory_xact_lock(hashtextextended(${command.idempotencyKey}, ${storeId}))`;
-			const [done] = await tx<{ result: BoardEvent }[]>`
-				select result from command_results
-				where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`;
+			// One pipelined round trip, run by Postgres in this order:
+			// - retries of one key wait for each other here, so the later one finds the first one's
+			//   committed result instead of racing it to the card (and losing with a conflict);
+			// - the card is locked, then read by a new statement: a statement that waited for the lock
+			//   would see the view's other columns (the version among them) as they were before a
+			//   concurrent move committed.
+			const [, [done], [locked], [current]] = await Promise.all([
+				tx`select pg_advisory_xact_lock(hashtextextended(${command.idempotencyKey}, ${storeId}))`,
+				tx<{ result: BoardEvent }[]>`
+					select result from command_results
+					where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`,
+				tx`
+					select id from cards
+					where id = ${command.cardId} and store_id = ${storeId} and archived_at is null
+					for update`,
+				tx<{ card: BoardCard; now: string }[]>`
+					select card, iso_utc(now()) as now from board_card_view
+					where id = ${command.cardId} and store_id = ${storeId} and archived_at is null`
+			]);
 			if (done) return replay(done.result, command);
-
-			// Lock the card first, then read it in a new statement: a statement that waited for the
-			// lock re-checks only the locked row, and would return the view's other columns (the
-			// version among them) as they were before the concurrent move committed.
-			const [locked] = await tx`
-				select id from cards
-				where id = ${command.cardId} and store_id = ${storeId} and archived_at is null
-				for update`;
-			if (!locked) {
+			if (!locked || !current) {
 				throw refuse({ code: 'cardNotFound', message: `card ${command.cardId} is not on this board` });
 			}
-			const [current] = await tx<{ card: BoardCard }[]>`
-				select card from board_card_view where id = ${command.cardId}`;
 			const card = current.card;
 			if (card.version !== command.expectedVersion) {
 				throw refuse({
@@ -72,41 +74,56 @@ export async function moveCard(
 				});
 			}
 
-			const [{ seq }] = await tx<{ seq: number }[]>`
-				insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
-				on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
-				returning last_seq::int as seq`;
-			const [{ at }] = await tx<{ at: string }[]>`
-				update cards set
-					board_column = ${command.to},
-					version = version + 1,
-					rework_count = rework_count + ${check.rework ? 1 : 0},
-					column_entered_at = now(),
-					updated_at = now()
-				where id = ${card.id}
-				returning iso_utc(now()) as at`;
-			const [{ card: after }] = await tx<{ card: BoardCard }[]>`
-				select card from board_card_view where id = ${card.id}`;
-			const event: BoardEvent = {
-				seq,
+			// The card as the update below leaves it (now() is the transaction's time, fixed above);
+			// the tests compare it with what the view reads afterwards.
+			const after: BoardCard = {
+				...card,
+				column: command.to,
+				version: card.version + 1,
+				reworkCount: card.reworkCount + (check.rework ? 1 : 0),
+				columnEnteredAt: current.now
+			};
+			const event: Omit<BoardEvent, 'seq'> = {
 				type: 'card:moved',
 				card: after,
 				from: card.column,
-				at,
+				at: current.now,
 				actor: actor.label
 			};
-			await tx`
-				insert into board_events (store_id, seq, type, card_id, payload)
-				values (${storeId}, ${seq}, ${event.type}, ${card.id}, ${tx.json(event as never)})`;
-			await tx`
-				insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
-				values (${storeId}, ${card.id}, ${seq}, ${actor.userId}, ${actor.label}, 'card.move',
-					${tx.json({ from: card.column, to: command.to, version: after.version, rework: check.rework })},
-					${actor.source})`;
-			await tx`
-				insert into command_results (store_id, idempotency_key, result)
-				values (${storeId}, ${command.idempotencyKey}, ${tx.json(event as never)})`;
-			return { ok: true as const, data: { event, replayed: false } };
+			const audit = { from: card.column, to: command.to, version: after.version, rework: check.rework };
+			// One statement: the store's next sequence number, the card, its event, its audit row and
+			// the idempotency record.
+			const [{ seq }] = await tx<{ seq: number }[]>`
+				with next as (
+					insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
+					on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
+					returning last_seq
+				), moved as (
+					update cards set
+						board_column = ${command.to},
+						version = ${after.version},
+						rework_count = ${after.reworkCount},
+						column_entered_at = now(),
+						updated_at = now()
+					where id = ${card.id}
+				), logged as (
+					insert into board_events (store_id, seq, type, card_id, payload)
+					select ${storeId}, last_seq, ${event.type}, ${card.id},
+						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
+					from next
+				), audited as (
+					insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
+					select ${storeId}, ${card.id}, last_seq, ${actor.userId}, ${actor.label}, 'card.move',
+						${tx.json(audit)}, ${actor.source}
+					from next
+				), recorded as (
+					insert into command_results (store_id, idempotency_key, result)
+					select ${storeId}, ${command.idempotencyKey},
+						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
+					from next
+				)
+				select last_seq::int as seq from next`;
+			return { ok: true as const, data: { event: { seq, ...event }, replayed: false } };
 		});
 	} catch (error) {
 		if (error instanceof Refused) return error.ack;

@@ -3,17 +3,19 @@ import type { BoardEvent } from '$lib/realtime/contract';
 import type { Sql } from './connect';
 
 /**
- * The store's board and the sequence number it reflects, read in one repeatable-read snapshot so
- * that a screen which applies later events from `head` on ends exactly at the server's state.
+ * The store's board and the sequence number it reflects. One statement reads both from one
+ * snapshot, so a screen that applies later events from `head` on ends exactly at the server's state.
  */
 export async function snapshot(sql: Sql, storeId: number) {
-	return sql.begin('isolation level repeatable read read only', async (tx) => {
-		const [{ head }] = await tx<{ head: number }[]>`
-			select coalesce((select last_seq from store_sequences where store_id = ${storeId}), 0)::int as head`;
-		const rows = await tx<{ card: BoardCard }[]>`
-			select card from board_card_view where store_id = ${storeId} and archived_at is null`;
-		return { head, cards: rows.map((r) => r.card) };
-	});
+	const [row] = await sql<{ head: number; cards: BoardCard[] }[]>`
+		select
+			coalesce((select last_seq from store_sequences where store_id = ${storeId}), 0)::int as head,
+			coalesce(
+				(select json_agg(card) from board_card_view
+				 where store_id = ${storeId} and archived_at is null),
+				'[]'::json
+			) as cards`;
+	return row;
 }
 
 /** The committed events after `since`, oldest first; at most `limit`. */
