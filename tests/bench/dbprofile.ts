@@ -8,7 +8,6 @@
  */
 import postgres from 'postgres';
 import { moveCard } from '../../src/lib/server/board/move';
-import { pipelinedMove } from './move-variants';
 import type { Column } from '../../src/lib/domain/board';
 import { nowMs, round, summarize, type Summary } from './stats';
 
@@ -33,19 +32,6 @@ export const appMove: Mover = async (sql, store, i, tag) => {
 	} else if (r.error.card) {
 		card.version = r.error.card.version;
 		card.column = r.error.card.column;
-	}
-	return r.ok;
-};
-
-/** the bench-only variant of move-variants.ts: 8 round trips instead of 12 */
-export const pipelinedMover: Mover = async (sql, store, i, tag) => {
-	const card = store.cards[i % store.cards.length];
-	const to = (card.column === 'ready' ? 'confirmed' : 'ready') as Column;
-	const r = await pipelinedMove(sql, store.id, { cardId: card.id, to, expectedVersion: card.version, idempotencyKey: `${tag}-${card.id}-${card.version}` }, actor);
-	const now = r.ok ? r.event.card : r.card;
-	if (now) {
-		card.version = now.version;
-		card.column = now.column;
 	}
 	return r.ok;
 };

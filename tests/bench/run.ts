@@ -37,7 +37,7 @@ import { createFixture, type FixtureStore } from './fixture';
 import { ask, cpuBetween, cpuByPid, cpuSeconds, machineJiffies, forkTs, freePort, rssBytes, startProcess, startedPids, stopAll, type Proc } from './procs';
 import { fmt, nowMs, round, sleep, summarize, table, type Summary } from './stats';
 import { launch, measureLoads, measureRemoteMoves } from './browser';
-import { dbThroughput, functionMove, pipelinedMover, profileMove } from './dbprofile';
+import { dbThroughput, functionMove, profileMove } from './dbprofile';
 import { Inspector } from './cpuprofile';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -643,7 +643,6 @@ async function main() {
 		const off = await profileMove(dbUrl, probe, n, 'off', `bench-p2-${RUN}`);
 		await sql.unsafe(readFileSync(path.join(ROOT, 'tests/bench/move-function.sql'), 'utf8'));
 		const fn = await profileMove(dbUrl, probe, n, 'on', `bench-p3-${RUN}`, functionMove);
-		const piped = await profileMove(dbUrl, probe, n, 'on', `bench-p4-${RUN}`, pipelinedMover);
 		const cpuWindow = () => {
 			let m0 = machineJiffies();
 			let pg0 = new Map<number, number>();
@@ -670,10 +669,8 @@ async function main() {
 		const seconds = QUICK ? 3 : 5;
 		const tp = await dbThroughput(dbUrl, movers, seconds, `bench-tp1-${RUN}`, cpuWindow());
 		const tpFn = await dbThroughput(dbUrl, movers, seconds, `bench-tp2-${RUN}`, cpuWindow(), functionMove);
-		const tpPiped = await dbThroughput(dbUrl, movers, seconds, `bench-tp3-${RUN}`, cpuWindow(), pipelinedMover);
-		result.moveTransactionInProcess = { synchronousCommitOn: on, synchronousCommitOff: off, concurrent: tp, oneRoundTripFunction: { sequential: fn, concurrent: tpFn }, eightRoundTrips: { sequential: piped, concurrent: tpPiped } };
+		result.moveTransactionInProcess = { synchronousCommitOn: on, synchronousCommitOff: off, concurrent: tp, oneRoundTripFunction: { sequential: fn, concurrent: tpFn } };
 		log(`  moveCard() in process: p50 ${fmt(on.total.p50)} p99 ${fmt(on.total.p99)} ms (${on.statementsPerMove} statements); synchronous_commit=off p50 ${fmt(off.total.p50)}; one-round-trip function p50 ${fmt(fn.total.p50)} p99 ${fmt(fn.total.p99)}`);
-		log(`  3-local-changes variant: p50 ${fmt(piped.total.p50)} ms (${piped.statementsPerMove} statements), 20 movers ${tpPiped.movesPerSec} moves/s`);
 		log(`  20 concurrent movers: moveCard ${tp.movesPerSec} moves/s (p50 ${fmt(tp.latency.p50)} ms, cpu ${JSON.stringify(tp.cpu)}); function ${tpFn.movesPerSec} moves/s (p50 ${fmt(tpFn.latency.p50)} ms, cpu ${JSON.stringify(tpFn.cpu)})`);
 	}
 
@@ -945,7 +942,6 @@ function printReport(
 		synchronousCommitOff: Awaited<ReturnType<typeof profileMove>>;
 		concurrent: Awaited<ReturnType<typeof dbThroughput>>;
 		oneRoundTripFunction: { sequential: Awaited<ReturnType<typeof profileMove>>; concurrent: Awaited<ReturnType<typeof dbThroughput>> };
-		eightRoundTrips: { sequential: Awaited<ReturnType<typeof profileMove>>; concurrent: Awaited<ReturnType<typeof dbThroughput>> };
 	} | undefined;
 	if (tx) {
 		out.push(`-- the move transaction alone (moveCard() in this process, no socket/Redis; ${tx.synchronousCommitOn.moves} sequential moves) --`);
@@ -955,16 +951,14 @@ function printReport(
 				tx.synchronousCommitOn.statements.map((x, i) => [x.statement, fmt(x.p50, 3), fmt(x.p99, 3), fmt(tx.synchronousCommitOff.statements[i]?.p50, 3)])
 			)
 		);
-		out.push(`whole move: p50 ${fmt(tx.synchronousCommitOn.total.p50)} ms p99 ${fmt(tx.synchronousCommitOn.total.p99)} ms (${tx.synchronousCommitOn.statementsPerMove} round trips); synchronous_commit=off: p50 ${fmt(tx.synchronousCommitOff.total.p50)} ms`);
+		out.push(`whole move: p50 ${fmt(tx.synchronousCommitOn.total.p50)} ms p99 ${fmt(tx.synchronousCommitOn.total.p99)} ms (${tx.synchronousCommitOn.statementsPerMove} statements, 4 round trips: BEGIN, 4 pipelined reads, 1 write, COMMIT); synchronous_commit=off: p50 ${fmt(tx.synchronousCommitOff.total.p50)} ms`);
 		const f = tx.oneRoundTripFunction;
-		const e = tx.eightRoundTrips;
 		out.push(
 			table(
 				['variant of the move (database side, in this process)', 'statements', 'sequential p50 ms', 'p99 ms', '20 movers: moves/s', 'p50 ms', 'p99 ms', 'cpu % pg / this process / machine'],
 				(
 					[
-						['the app: moveCard() (src/lib/server/board/move.ts), 12 round trips', tx.synchronousCommitOn, tx.concurrent],
-						['experiment: 3 local changes (tests/bench/move-variants.ts), 8 round trips', e.sequential, e.concurrent],
+						['the app: moveCard() (src/lib/server/board/move.ts), 4 round trips', tx.synchronousCommitOn, tx.concurrent],
 						['experiment: one SQL function (tests/bench/move-function.sql), 1 round trip', f.sequential, f.concurrent]
 					] as const
 				).map(([name, q, c]) => [name, q.statementsPerMove, fmt(q.total.p50), fmt(q.total.p99), c.movesPerSec, fmt(c.latency.p50), fmt(c.latency.p99), `${c.cpu.postgres} / ${c.cpu.bench} / ${c.cpu.machine}`])

@@ -31,9 +31,11 @@ function pick(cards: BoardCard[], where: (card: BoardCard) => boolean, what: str
 }
 
 /** Opens the board and waits until it is live (socket connected) and drag and drop is loaded. */
-async function openBoard(page: Page) {
+async function openBoard(page: Page, { synced = true } = {}) {
 	await page.goto(`/s/${STORE}/board`);
 	await expect(page.getByRole('status', { name: /在线|Online/ })).toBeVisible();
+	// hydrated, and the first board:sync after connecting answered (unless the test blocks it)
+	if (synced) await expect(page.locator('[data-board-ready]')).toBeAttached();
 	await expect(page.locator('[data-dnd="ready"]')).toBeAttached();
 }
 
@@ -267,7 +269,9 @@ test('a move the server refuses (moved elsewhere first) shows the truth and a me
 		});
 	});
 	const card = pick(await boardCards(request), (c) => c.column === 'ready', 'ready card');
-	await openBoard(page);
+	// board:sync never reaches the server: the board is live but never "ready"
+	await openBoard(page, { synced: false });
+	await expect(page.locator('[data-board-ready]')).toHaveCount(0);
 
 	const elsewhere = await request.post(`/api/stores/${STORE}/cards/${card.id}/move`, {
 		data: { to: 'confirmed', expectedVersion: card.version, idempotencyKey: `e2e-${Date.now()}` }

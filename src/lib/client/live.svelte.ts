@@ -36,6 +36,8 @@ const MOVE_GIVE_UP_MS = 60_000;
 export class LiveBoard {
 	status = $state<ConnectionStatus>('connecting');
 	offlineSince = $state<number | null>(null);
+	/** the first `board:sync` after connecting has been answered: the screen shows the board as it is */
+	synced = $state(false);
 
 	#socket: BoardSocket | undefined;
 	#syncing = false;
@@ -126,6 +128,7 @@ export class LiveBoard {
 				const data = result.data;
 				if (data.kind === 'snapshot') this.board.replace(data.cards, data.head);
 				else this.#receive(data.events);
+				this.synced = true;
 				if (data.head > this.board.applied) this.#syncAgain = true;
 			} while (this.#syncAgain && socket.connected);
 		} finally {

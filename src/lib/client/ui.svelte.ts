@@ -10,6 +10,14 @@ import { Announcer, Toasts } from './toasts.svelte';
 import { DndTargets } from './dnd-targets.svelte';
 import { columnLabel, errorLabel, refusalLabel } from './labels';
 
+/**
+ * How many cards of each column the first render shows (the server's HTML and the hydration):
+ * about a wall TV's screenful. The rest follow in a few steps once the board is live, so 500 cards
+ * do not stand between the page and its socket.
+ */
+export const FIRST_CARDS = 12;
+const MORE_CARDS = 16;
+
 /** How a move was made: a pointer drop, the keyboard pick-up, or the "move to…" menu. */
 export type MoveVia = 'pointer' | 'keyboard' | 'menu';
 
@@ -21,6 +29,27 @@ export class BoardUi {
 	readonly toasts = new Toasts();
 	readonly announcer = new Announcer();
 	readonly targets = new DndTargets();
+
+	/** how many cards of each column are rendered (Infinity: all of them) */
+	rendered = $state(FIRST_CARDS);
+
+	/** every card is rendered */
+	get complete() {
+		return this.rendered === Infinity;
+	}
+
+	/** Renders the rest of the cards, a slice of each column per task, so input stays responsive. */
+	renderAll(): () => void {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const step = () => {
+			const longest = Math.max(...COLUMNS.map((c) => this.board.columns[c].length));
+			const next = this.rendered + MORE_CARDS;
+			this.rendered = next >= longest ? Infinity : next;
+			if (this.rendered !== Infinity) timer = setTimeout(step);
+		};
+		if (!this.complete) timer = setTimeout(step);
+		return () => clearTimeout(timer);
+	}
 
 	/** the column under the card a pointer drags */
 	over = $state<Column | null>(null);
