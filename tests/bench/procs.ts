@@ -4,7 +4,7 @@
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../src/lib/server/db/embedded';
 import { sleep } from './stats';
 
 const started = new Map<number, { name: string; child: ChildProcess }>();
@@ -13,17 +13,7 @@ export function startedPids(): { pid: number; name: string }[] {
 	return [...started].map(([pid, { name }]) => ({ pid, name }));
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = net.createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as net.AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
-}
+export { freePort };
 
 export interface Proc {
 	name: string;
