@@ -21,6 +21,7 @@ export async function startApp(options: {
 	databaseUrl: string;
 	redisUrl?: string;
 	heartbeatMs?: number;
+	rateLimit?: { perSecond: number; burst: number };
 }): Promise<App> {
 	const sql = connect(options.databaseUrl, 10);
 	const http = createServer((_req, res) => res.writeHead(404).end());
@@ -28,7 +29,8 @@ export async function startApp(options: {
 		sql,
 		redisUrl: options.redisUrl,
 		instanceName: options.name,
-		heartbeatMs: options.heartbeatMs
+		heartbeatMs: options.heartbeatMs,
+		rateLimit: options.rateLimit
 	});
 	await new Promise<void>((resolve, reject) => {
 		http.once('error', reject);

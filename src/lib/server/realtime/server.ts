@@ -34,10 +34,12 @@ export interface RealtimeDeps {
 	instanceName: string;
 	/** the head heartbeat's interval; tests shorten it */
 	heartbeatMs?: number;
+	/** commands one socket may send per second, and in a burst; race tests raise it */
+	rateLimit?: { perSecond: number; burst: number };
 }
 
-const COMMANDS_PER_SECOND = 20;
-const BURST = 40;
+/** Far more than a person dragging cards; a script flooding one socket is slowed down. */
+const RATE_LIMIT = { perSecond: 20, burst: 40 };
 
 export const roomOf = (storeId: number) => `store:${storeId}`;
 
@@ -47,6 +49,7 @@ export const roomOf = (storeId: number) => `store:${storeId}`;
  */
 export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 	const { sql } = deps;
+	const rateLimit = deps.rateLimit ?? RATE_LIMIT;
 	const io: BoardServer = new Server(httpServer, {
 		// websocket only: several instances need no sticky sessions
 		transports: ['websocket'],
@@ -80,7 +83,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			socket.data = {
 				storeId: store.id,
 				address: socket.handshake.address,
-				tokens: BURST,
+				tokens: rateLimit.burst,
 				refilledAt: Date.now()
 			};
 			next();
@@ -96,7 +99,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		const allow = (): boolean => {
 			const now = Date.now();
 			const d = socket.data;
-			d.tokens = Math.min(BURST, d.tokens + ((now - d.refilledAt) / 1000) * COMMANDS_PER_SECOND);
+			d.tokens = Math.min(rateLimit.burst, d.tokens + ((now - d.refilledAt) / 1000) * rateLimit.perSecond);
 			d.refilledAt = now;
 			if (d.tokens < 1) return false;
 			d.tokens -= 1;
