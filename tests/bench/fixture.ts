@@ -3,6 +3,7 @@
  * 500-card board as the stress case), inserted in bulk. Deterministic (seeded PRNG).
  */
 import type { Sql } from '../../src/lib/server/db/connect';
+import { mulberry32 } from '../../src/lib/server/db/seed';
 import type { BoardCard, Column } from '../../src/lib/domain/board';
 
 export interface StoreSpec {
@@ -40,15 +41,6 @@ const JOBS = [
 	'5万公里保养，更换前刹车片', '召回：燃油泵检查'
 ];
 
-function mulberry32(seed: number) {
-	let a = seed;
-	return () => {
-		a = (a + 0x6d2b79f5) | 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 async function insertMany<T extends Record<string, unknown>>(
 	sql: Sql,

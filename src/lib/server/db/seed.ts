@@ -55,7 +55,7 @@ const REPAIRS: [string, boolean][] = [
 const CHANNELS = ['phone', 'phone', 'phone', 'reminderCall', 'reminderCall', 'reminderCall', 'web', 'web', 'walkIn'];
 
 /** mulberry32: a tiny seeded PRNG, good enough for demo data. */
-function mulberry32(seed: number) {
+export function mulberry32(seed: number) {
 	let a = seed;
 	return () => {
 		a = (a + 0x6d2b79f5) | 0;
