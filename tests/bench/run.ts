@@ -996,7 +996,7 @@ function printReport(
 	}
 	if (r.render) {
 		out.push(`-- server render of the 500-card board (GET, keep-alive, sequential, ${r.render.total.n} requests, status ${r.render.status}) --`);
-		out.push(`total p50 ${fmt(r.render.total.p50)} ms, p90 ${fmt(r.render.total.p90)} ms, p99 ${fmt(r.render.total.p99)} ms (TTFB p50 ${fmt(r.render.ttfb.p50)}); snapshot() alone (repeatable-read tx, 2 queries) p50 ${fmt(r.render.snapshotQueryInProcess.p50)} ms p99 ${fmt(r.render.snapshotQueryInProcess.p99)} ms, of which the cards query executing in Postgres p50 ${fmt(r.render.snapshotQueryExecutionInPostgres.p50)} ms (the same rows as plain columns, without building JSON: ${fmt(r.render.plainColumnsQueryExecutionInPostgres.p50)} ms)`);
+		out.push(`total p50 ${fmt(r.render.total.p50)} ms, p90 ${fmt(r.render.total.p90)} ms, p99 ${fmt(r.render.total.p99)} ms (TTFB p50 ${fmt(r.render.ttfb.p50)}); snapshot() alone (one statement) p50 ${fmt(r.render.snapshotQueryInProcess.p50)} ms p99 ${fmt(r.render.snapshotQueryInProcess.p99)} ms, of which the cards query executing in Postgres p50 ${fmt(r.render.snapshotQueryExecutionInPostgres.p50)} ms (the same rows as plain columns, without building JSON: ${fmt(r.render.plainColumnsQueryExecutionInPostgres.p50)} ms)`);
 		out.push(`HTML ${(r.render.htmlBytes / 1024).toFixed(1)} KB raw, ${(r.render.htmlGzipBytes / 1024).toFixed(1)} KB gzip -6, ${(r.render.htmlBrotliBytes / 1024).toFixed(1)} KB brotli; card elements (data-card) in the HTML: ${r.render.cardElementsInHtml}`);
 		out.push(`of which the hydration data <script>: ${(r.render.hydrationScriptBytes / 1024).toFixed(1)} KB raw, ${(r.render.hydrationScriptGzipBytes / 1024).toFixed(1)} KB gzip (the page is saved to /tmp/bench-board.html)`, '');
 	}

@@ -45,6 +45,14 @@ async function newScreen(browser: Browser): Promise<Page> {
 	return context.newPage();
 }
 
+/** a prep card the rules let move to "ready" */
+const movablePrepCard = async (request: APIRequestContext) =>
+	pick(
+		await boardCards(request),
+		(c) => c.column === 'prep' && !c.partsWaiting && !c.stopWork,
+		'prep card without parts waiting'
+	);
+
 const cardIn = (page: Page, column: Column, id: number) =>
 	page.locator(`#column-${column} [data-card="${id}"]`);
 
@@ -94,11 +102,7 @@ test('a card dragged on one screen moves on another screen without reload', asyn
 	browser,
 	request
 }) => {
-	const card = pick(
-		await boardCards(request),
-		(c) => c.column === 'prep' && !c.partsWaiting && !c.stopWork,
-		'prep card without parts waiting'
-	);
+	const card = await movablePrepCard(request);
 	const other = await newScreen(browser);
 	await openBoard(page);
 	await openBoard(other);
@@ -123,11 +127,7 @@ test('on a tablet a card is dragged after a short hold of the finger', async ({
 	browser,
 	request
 }) => {
-	const card = pick(
-		await boardCards(request),
-		(c) => c.column === 'prep' && !c.partsWaiting && !c.stopWork,
-		'prep card without parts waiting'
-	);
+	const card = await movablePrepCard(request);
 	const { baseURL, locale, timezoneId } = test.info().project.use;
 	const context = await browser.newContext({
 		baseURL,
