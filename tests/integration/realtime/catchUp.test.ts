@@ -38,7 +38,9 @@ beforeAll(async () => {
 	await requireRedis(redisUrl);
 	db = opened.add(await createTestDatabase(), (d) => d.drop());
 	store = await addStore(db.sql, { cards: 8 });
-	a = opened.add(await startApp({ name: 'inst-a', databaseUrl: db.url, redisUrl }), (app) => app.close());
+	// the advisors on `a` are scripts moving hundreds of cards in seconds, far past a person's allowance
+	const rateLimit = { perSecond: 10_000, burst: 10_000 };
+	a = opened.add(await startApp({ name: 'inst-a', databaseUrl: db.url, redisUrl, rateLimit }), (app) => app.close());
 	b = opened.add(
 		await startApp({ name: 'inst-b', databaseUrl: db.url, redisUrl, heartbeatMs: HEARTBEAT_MS }),
 		(app) => app.close()
