@@ -34,6 +34,8 @@ const REFUSAL: Record<MoveRefusal, () => string> = {
 /** `busy` is the screen's own: a second move of a card whose first is still unacknowledged. */
 const ERROR: Record<ErrorCode | 'busy', () => string> = {
 	invalidInput: m.error_invalid_input,
+	unauthenticated: m.error_unauthenticated,
+	forbidden: m.error_forbidden,
 	storeNotFound: m.error_store_not_found,
 	cardNotFound: m.error_card_not_found,
 	versionConflict: m.error_version_conflict,

@@ -7,6 +7,8 @@ import type { MoveRefusal } from '$lib/domain/transitions';
 
 export type ErrorCode =
 	| 'invalidInput'
+	| 'unauthenticated'
+	| 'forbidden'
 	| 'storeNotFound'
 	| 'cardNotFound'
 	| 'versionConflict'
@@ -72,11 +74,31 @@ export interface ServerToClientEvents {
 	'card:moved': (event: BoardEvent) => void;
 	/** periodic head-sequence heartbeat: a screen behind it has missed something */
 	'board:head': (head: { seq: number }) => void;
+	/** sent just before the server disconnects a socket whose credential was revoked */
+	'session:revoked': () => void;
 }
 
+/**
+ * What a socket sends in its handshake. The credential itself travels in the session or display
+ * cookie (browsers), or as `token` (an integration's API token). The server alone decides which
+ * store room the socket joins: the store named here only if the credential may see it; a display
+ * always joins its own store.
+ */
 export interface SocketAuth {
-	store: string;
+	store?: string;
+	token?: string;
 }
+
+/** Why a handshake was refused: the `message` of the client's `connect_error`. */
+export type HandshakeError =
+	| 'originNotAllowed'
+	| 'unauthenticated'
+	| 'forbidden'
+	| 'storeNotFound'
+	| 'unavailable';
+
+/** A credential revoked, or a session signed out: the server closes the socket with this. */
+export const REVOKED_EVENT = 'session:revoked';
 
 /** More missed events than this and a screen gets a fresh snapshot instead of a replay. */
 export const MAX_REPLAY_EVENTS = 200;

@@ -12,6 +12,7 @@ export interface Services {
 	sql: Sql;
 	realtime: Realtime;
 	instanceName: string;
+	allowedOrigins: readonly string[];
 }
 
 const KEY = Symbol.for('workshop-board.services');
@@ -37,9 +38,10 @@ export async function startServices(options: {
 	const realtime = await createRealtime(options.httpServer, {
 		sql,
 		redisUrl: options.redisUrl ?? config.redisUrl,
-		instanceName
+		instanceName,
+		allowedOrigins: config.allowedOrigins
 	});
-	const services = { sql, realtime, instanceName };
+	const services = { sql, realtime, instanceName, allowedOrigins: config.allowedOrigins };
 	(globalThis as Holder)[KEY] = services;
 	return services;
 }

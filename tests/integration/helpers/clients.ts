@@ -12,6 +12,11 @@ import type {
 } from '../../../src/lib/realtime/contract';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** A store and the credential a screen opens it with: a session or display cookie. */
+export interface StoreLogin {
+	slug: string;
+	cookie: string;
+}
 type ClientOptions = Partial<ManagerOptions & SocketOptions>;
 
 /**
@@ -19,10 +24,12 @@ type ClientOptions = Partial<ManagerOptions & SocketOptions>;
  * own connection (forceNew: two tabs never share one), and quick reconnection so that fault runs
  * stay short. It does not connect until `connect()`.
  */
-export function openSocket(url: string, store: string, options: ClientOptions = {}): BoardSocket {
+export function openSocket(url: string, store: StoreLogin, options: ClientOptions = {}): BoardSocket {
 	return io(url, {
 		transports: ['websocket'],
-		auth: { store },
+		auth: { store: store.slug },
+		// as a browser sends them on the handshake of a page from this server
+		extraHeaders: { cookie: store.cookie, origin: url },
 		forceNew: true,
 		autoConnect: false,
 		reconnectionDelay: 100,
@@ -47,7 +54,7 @@ export function retryWhenUnavailable(socket: BoardSocket, delayMs = 500) {
 /** Opens a socket and resolves once the server accepted it; rejects on the first refusal. */
 export async function connectSocket(
 	url: string,
-	store: string,
+	store: StoreLogin,
 	options: ClientOptions = {}
 ): Promise<BoardSocket> {
 	const socket = openSocket(url, store, options);
@@ -58,7 +65,7 @@ export async function connectSocket(
 		});
 		socket.once('connect_error', (error) => {
 			socket.close();
-			reject(new Error(`cannot connect to ${url} as store ${store}: ${error.message}`));
+			reject(new Error(`cannot connect to ${url} as store ${store.slug}: ${error.message}`));
 		});
 		socket.connect();
 	});
@@ -159,7 +166,7 @@ export class Screen {
 	constructor(
 		readonly name: string,
 		url: string,
-		store: string,
+		store: StoreLogin,
 		private readonly loadPage: () => Promise<BoardState>,
 		options: ClientOptions = {}
 	) {
@@ -301,7 +308,7 @@ export class Advisor {
 	constructor(
 		readonly name: string,
 		url: string,
-		store: string,
+		store: StoreLogin,
 		private readonly own: number[],
 		private readonly shared: number[],
 		private readonly random: () => number,

@@ -51,7 +51,7 @@ beforeAll(async () => {
 	);
 	advisors = [];
 	for (const _ of store.cardIds) {
-		advisors.push(opened.add(await connectSocket(a.url, store.slug), (s) => s.close()));
+		advisors.push(opened.add(await connectSocket(a.url, store), (s) => s.close()));
 	}
 });
 afterAll(() => opened.run());
@@ -103,7 +103,7 @@ async function commitUnheard(cardId: number): Promise<BoardEvent> {
 
 describe('a screen that was away', () => {
 	it('gets exactly the missed events when it syncs after reconnecting', async () => {
-		const watcher = opened.add(await connectSocket(b.url, store.slug), (s) => s.close());
+		const watcher = opened.add(await connectSocket(b.url, store), (s) => s.close());
 		const since = await head();
 		watcher.disconnect();
 		await moves(5);
@@ -121,7 +121,7 @@ describe('a screen that was away', () => {
 	});
 
 	it(`replays up to ${MAX_REPLAY_EVENTS} missed events and sends a snapshot beyond`, async () => {
-		const watcher = opened.add(await connectSocket(b.url, store.slug), (s) => s.close());
+		const watcher = opened.add(await connectSocket(b.url, store), (s) => s.close());
 		const since = await head();
 		const away = disconnected(watcher);
 		watcher.disconnect();
@@ -155,7 +155,7 @@ describe('a screen that was away', () => {
 
 	it('a screen whose connection dropped reconnects by itself and shows exactly the database board', async () => {
 		const screen = opened.add(
-			await new Screen('tv', b.url, store.slug, () => snapshot(db.sql, store.id)).start(),
+			await new Screen('tv', b.url, store, () => snapshot(db.sql, store.id)).start(),
 			(s) => s.stop()
 		);
 		// the network drops under it: the server side closes, and the client comes back on its own
@@ -171,7 +171,7 @@ describe('a screen that was away', () => {
 
 	it(`a screen asleep for more than ${MAX_REPLAY_EVENTS} moves wakes to a snapshot and shows exactly the database board`, async () => {
 		const screen = opened.add(
-			await new Screen('tv', b.url, store.slug, () => snapshot(db.sql, store.id)).start(),
+			await new Screen('tv', b.url, store, () => snapshot(db.sql, store.id)).start(),
 			(s) => s.stop()
 		);
 		const asleep = disconnected(screen.socket);
@@ -192,7 +192,7 @@ describe('a screen that is up to date', () => {
 		// within its command allowance
 		const watchers: BoardSocket[] = [];
 		for (let i = 0; i < 6; i++) {
-			watchers.push(opened.add(await connectSocket(b.url, store.slug), (s) => s.close()));
+			watchers.push(opened.add(await connectSocket(b.url, store), (s) => s.close()));
 		}
 		let known = await head();
 		let writing = true;
@@ -221,7 +221,7 @@ describe('a screen that is up to date', () => {
 
 describe('a screen that missed a broadcast while connected', () => {
 	it('receives the head heartbeat with the database head', async () => {
-		const watcher = opened.add(await connectSocket(b.url, store.slug), (s) => s.close());
+		const watcher = opened.add(await connectSocket(b.url, store), (s) => s.close());
 		const now = await head();
 		const heartbeat = nextEvent(watcher, 'board:head', ({ seq }) => seq === now, 5 * HEARTBEAT_MS);
 		expect(await heartbeat).toEqual({ seq: now });
@@ -229,7 +229,7 @@ describe('a screen that missed a broadcast while connected', () => {
 
 	it('notices a lost last event from the heartbeat and catches up', async () => {
 		const screen = opened.add(
-			await new Screen('tv', b.url, store.slug, () => snapshot(db.sql, store.id)).start(),
+			await new Screen('tv', b.url, store, () => snapshot(db.sql, store.id)).start(),
 			(s) => s.stop()
 		);
 		// settled: its sync on connect is done, so only the heartbeat can tell it what comes next
@@ -246,7 +246,7 @@ describe('a screen that missed a broadcast while connected', () => {
 
 	it('notices a gap from the next event (no heartbeat) and fills it', async () => {
 		const screen = opened.add(
-			await new Screen('tv', quiet.url, store.slug, () => snapshot(db.sql, store.id)).start(),
+			await new Screen('tv', quiet.url, store, () => snapshot(db.sql, store.id)).start(),
 			(s) => s.stop()
 		);
 		const [first, second] = [store.cardIds[1], store.cardIds[2]];

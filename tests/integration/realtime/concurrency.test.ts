@@ -34,7 +34,7 @@ beforeAll(async () => {
 		apps.push(opened.add(await startApp({ name, databaseUrl: db.url, redisUrl, rateLimit }), (app) => app.close()));
 	}
 	for (let i = 0; i < 8; i++) {
-		screens.push(opened.add(await connectSocket(apps[i % 2].url, store.slug), (s) => s.close()));
+		screens.push(opened.add(await connectSocket(apps[i % 2].url, store), (s) => s.close()));
 	}
 });
 afterAll(() => opened.run());

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => opened.run());
 
 const socket = async (app: App, store: FixtureStore) =>
-	opened.add(await connectSocket(app.url, store.slug), (s: BoardSocket) => s.close());
+	opened.add(await connectSocket(app.url, store), (s: BoardSocket) => s.close());
 
 describe('a move across two instances', () => {
 	it('reaches the same store on the other instance with the same seq and card, and no other store', async () => {

@@ -69,7 +69,7 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 		const screens: Screen[] = [];
 		for (let i = 0; i < 6; i++) {
 			const inst = i % 2 ? instances.b : instances.a;
-			const screen = new Screen(`tv${i + 1}@${inst.name}`, inst.url, store.slug, page);
+			const screen = new Screen(`tv${i + 1}@${inst.name}`, inst.url, store, page);
 			screens.push(opened.add(await screen.start(), (s) => s.stop()));
 		}
 		// five advisors, three of them on the instance that will be killed; each owns two cards and
@@ -81,7 +81,7 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 			const own = store.cardIds.slice(2 * i, 2 * i + 2);
 			advisors.push(
 				opened.add(
-					await new Advisor(`adv${i + 1}`, inst.url, store.slug, own, shared, rng, {
+					await new Advisor(`adv${i + 1}`, inst.url, store, own, shared, rng, {
 						thinkMs: 60,
 						dropRate: 0.04,
 						ackTimeoutMs: 3_000

@@ -40,7 +40,7 @@ function socketPool() {
 		async next() {
 			if (!socket || used >= 30) {
 				socket?.close();
-				socket = opened.add(await connectSocket(app.url, store.slug), (s) => s.close());
+				socket = opened.add(await connectSocket(app.url, store), (s) => s.close());
 				used = 0;
 			}
 			used++;
@@ -145,7 +145,7 @@ describe('malformed input', () => {
 			fc.asyncProperty(
 				fc.anything().filter((v) => v !== store.slug),
 				async (slug) => {
-					const socket = openSocket(app.url, store.slug, { auth: { store: slug }, reconnection: false });
+					const socket = openSocket(app.url, store, { auth: { store: slug }, reconnection: false });
 					const refused = new Promise<Error>((resolve, reject) => {
 						socket.once('connect_error', resolve);
 						socket.once('connect', () => reject(new Error(`connected as ${JSON.stringify(slug)}`)));
@@ -166,8 +166,8 @@ describe('malformed input', () => {
 describe('oversized frames', () => {
 	for (const size of [20_000, 1_000_000]) {
 		it(`a ${size.toLocaleString('en')}-character command (over maxHttpBufferSize) disconnects that socket only`, async () => {
-			const bystander = opened.add(await connectSocket(app.url, store.slug), (s) => s.close());
-			const sender = opened.add(await connectSocket(app.url, store.slug, { reconnection: false }), (s) =>
+			const bystander = opened.add(await connectSocket(app.url, store), (s) => s.close());
+			const sender = opened.add(await connectSocket(app.url, store, { reconnection: false }), (s) =>
 				s.close()
 			);
 			const dropped = disconnected(sender);
@@ -185,7 +185,7 @@ describe('oversized frames', () => {
 
 describe('flooding', () => {
 	it('60 commands at once on one socket: the burst is answered, the rest is rateLimited, nothing written', async () => {
-		const flooder = opened.add(await connectSocket(app.url, store.slug), (s) => s.close());
+		const flooder = opened.add(await connectSocket(app.url, store), (s) => s.close());
 		const acks = await Promise.all(
 			Array.from({ length: 60 }, () => sendRaw(flooder, 'card:move', { cardId: 'nope' }))
 		);
@@ -199,7 +199,7 @@ describe('flooding', () => {
 
 describe('after all that', () => {
 	it('the instance still applies a valid move, exactly once', async () => {
-		const advisor = opened.add(await connectSocket(app.url, store.slug), (s) => s.close());
+		const advisor = opened.add(await connectSocket(app.url, store), (s) => s.close());
 		const ack = await move(advisor, { ...valid(), idempotencyKey: 'fuzz-after-0001' });
 		expect(ack).toMatchObject({ ok: true, data: { replayed: false, event: { seq: 1 } } });
 		expect((await readCard(db.sql, store.cardIds[0])).column).toBe('ready');

@@ -25,8 +25,8 @@ beforeAll(async () => {
 	store = await addStore(db.sql, { cards: 12 });
 	a = opened.add(await startApp({ name: 'inst-a', databaseUrl: db.url, redisUrl }), (app) => app.close());
 	b = opened.add(await startApp({ name: 'inst-b', databaseUrl: db.url, redisUrl }), (app) => app.close());
-	onA = opened.add(await connectSocket(a.url, store.slug), (s) => s.close());
-	onB = opened.add(await connectSocket(b.url, store.slug), (s) => s.close());
+	onA = opened.add(await connectSocket(a.url, store), (s) => s.close());
+	onB = opened.add(await connectSocket(b.url, store), (s) => s.close());
 });
 afterAll(() => opened.run());
 

@@ -1,4 +1,4 @@
-import type { BoardCard } from '$lib/domain/board';
+import type { BoardCard, Column } from '$lib/domain/board';
 import { checkMove } from '$lib/domain/transitions';
 import type { Ack, BoardEvent, MoveCommand, MoveResult } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
@@ -9,6 +9,8 @@ export interface Actor {
 	label: string;
 	/** e.g. "socket 127.0.0.1 inst-a" or "http 127.0.0.1" */
 	source: string;
+	/** whether this actor may make this move (roles limited to some moves); absent: any move */
+	mayMove?: (move: { from: Column; to: Column }) => boolean;
 }
 
 class Refused extends Error {
@@ -57,6 +59,12 @@ export async function moveCard(
 				throw refuse({ code: 'cardNotFound', message: `card ${command.cardId} is not on this board` });
 			}
 			const card = current.card;
+			if (actor.mayMove && !actor.mayMove({ from: card.column, to: command.to })) {
+				throw refuse({
+					code: 'forbidden',
+					message: `${actor.label} may not move a card from ${card.column} to ${command.to}`
+				});
+			}
 			if (card.version !== command.expectedVersion) {
 				throw refuse({
 					code: 'versionConflict',

@@ -3,6 +3,8 @@ import type { CommandError, ErrorCode } from '$lib/realtime/contract';
 
 const STATUS: Record<ErrorCode, number> = {
 	invalidInput: 400,
+	unauthenticated: 401,
+	forbidden: 403,
 	storeNotFound: 404,
 	cardNotFound: 404,
 	versionConflict: 409,

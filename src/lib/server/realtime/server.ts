@@ -9,6 +9,8 @@ import {
 	type BoardEvent,
 	type MoveResult,
 	type ClientToServerEvents,
+	type CommandError,
+	type HandshakeError,
 	type ServerToClientEvents,
 	type SyncResult
 } from '$lib/realtime/contract';
@@ -17,9 +19,20 @@ import * as board from '../db/board';
 import * as stores from '../db/stores';
 import { moveCard } from '../board/move';
 import { parse, parseMove, syncRequest } from '../board/commands';
+import { can, canMoveAny, type Role } from '$lib/domain/permissions';
+import { actorLabel, actorUserId, authenticate, COOKIES, rolesIn, type Principal } from '../auth/principal';
+import { originAllowed, parseCookies } from '../auth/origin';
+import { recordLater } from '../auth/audit';
+import * as sessions from '../auth/sessions';
+import * as displays from '../auth/displays';
+import * as apiTokens from '../auth/apiTokens';
 
 interface SocketData {
 	storeId: number;
+	principal: Principal;
+	/** the roles the principal holds in this store, fixed at the handshake */
+	roles: Role[];
+	label: string;
 	address: string;
 	/** token bucket of commands, refilled over time (a flooding socket is slowed, not served) */
 	tokens: number;
@@ -36,7 +49,21 @@ export interface RealtimeDeps {
 	heartbeatMs?: number;
 	/** commands one socket may send per second, and in a burst; race tests raise it */
 	rateLimit?: { perSecond: number; burst: number };
+	/** origins a browser may open a socket from (ALLOWED_ORIGINS); empty: the request's own host */
+	allowedOrigins?: readonly string[];
+	/** how often each instance re-checks its sockets' credentials (a backstop for revocation) */
+	revalidateMs?: number;
 }
+
+const REVALIDATE_MS = 5_000;
+
+/** The room of every socket that holds one credential: revoking it disconnects them all. */
+export const credentialRoom = (principal: Principal) =>
+	principal.kind === 'user'
+		? `session:${principal.sessionId}`
+		: principal.kind === 'display'
+			? `display:${principal.displayId}`
+			: `token:${principal.tokenId}`;
 
 /** Far more than a person dragging cards; a script flooding one socket is slowed down. */
 const RATE_LIMIT = { perSecond: 20, burst: 40 };
@@ -74,27 +101,78 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	const broadcast = (storeId: number, event: BoardEvent) =>
 		io.to(roomOf(storeId)).emit('card:moved', event);
 
+	// The handshake decides who the socket is and which store room it joins (G7, G8).
 	io.use(async (socket, next) => {
-		const slug = (socket.handshake.auth as { store?: unknown })?.store;
-		if (typeof slug !== 'string' || slug.length > 40) return next(new Error('storeNotFound'));
+		const { headers, address } = socket.handshake;
+		const auth = (socket.handshake.auth ?? {}) as { store?: unknown; token?: unknown };
+		const refuse = (reason: HandshakeError, principal: Principal | null, storeId: number | null) => {
+			recordLater(sql, {
+				storeId,
+				userId: actorUserId(principal),
+				label: actorLabel(principal),
+				action: 'socket:connect',
+				outcome: 'refused',
+				source: `socket ${address} ${deps.instanceName}`,
+				detail: { reason, origin: headers.origin ?? null }
+			});
+			next(new Error(reason));
+		};
+		if (!originAllowed(headers.origin, headers.host, deps.allowedOrigins)) {
+			return refuse('originNotAllowed', null, null);
+		}
+		const slug = auth.store;
+		if (slug !== undefined && (typeof slug !== 'string' || slug.length > 40)) {
+			return refuse('storeNotFound', null, null);
+		}
 		try {
-			const store = await stores.readBySlug(sql, slug);
-			if (!store) return next(new Error('storeNotFound'));
+			const cookies = parseCookies(headers.cookie);
+			const principal = await authenticate(sql, {
+				bearer: auth.token === undefined ? undefined : typeof auth.token === 'string' ? auth.token : null,
+				session: cookies[COOKIES.session],
+				display: cookies[COOKIES.display]
+			});
+			if (!principal) return refuse('unauthenticated', null, null);
+			// a display or a token belongs to one store; a person names the store they open
+			const store =
+				typeof slug === 'string'
+					? await stores.readBySlug(sql, slug)
+					: principal.kind !== 'user'
+						? await stores.read(sql, principal.storeId)
+						: undefined;
+			if (!store) return refuse('storeNotFound', principal, null);
+			const roles = rolesIn(principal, store);
+			if (!can(roles, 'board:view')) return refuse('forbidden', principal, store.id);
 			socket.data = {
 				storeId: store.id,
-				address: socket.handshake.address,
+				principal,
+				roles,
+				label: actorLabel(principal),
+				address,
 				tokens: rateLimit.burst,
 				refilledAt: Date.now()
 			};
 			next();
-		} catch {
+		} catch (error) {
+			console.error('[handshake]', (error as Error).message);
 			next(new Error('unavailable'));
 		}
 	});
 
 	io.on('connection', (socket) => {
-		const { storeId } = socket.data;
-		socket.join(roomOf(storeId));
+		const { storeId, principal, roles } = socket.data;
+		socket.join([roomOf(storeId), credentialRoom(principal)]);
+		const source = `socket ${socket.data.address} ${deps.instanceName}`;
+		const refused = (action: string, error: CommandError, detail: Record<string, unknown> = {}) =>
+			recordLater(sql, {
+				storeId,
+				userId: actorUserId(principal),
+				label: socket.data.label,
+				action,
+				outcome: 'refused',
+				source,
+				detail: { code: error.code, message: error.message, ...detail }
+			});
+		let limitedSince = 0;
 
 		const allow = (): boolean => {
 			const now = Date.now();
@@ -105,22 +183,41 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			d.tokens -= 1;
 			return true;
 		};
-		const rateLimited = { ok: false, error: { code: 'rateLimited', message: 'too many commands' } } as const;
+		const rateLimited = { code: 'rateLimited', message: 'too many commands' } as const;
+		// a flood is audited once a minute per socket, not once per message (that would let a flood
+		// write as fast as it sends)
+		const limited = (action: string) => {
+			const now = Date.now();
+			if (now - limitedSince > 60_000) {
+				limitedSince = now;
+				refused(action, rateLimited, { perSecond: rateLimit.perSecond, burst: rateLimit.burst });
+			}
+			return { ok: false, error: rateLimited } as const;
+		};
 
 		socket.on('card:move', async (...args: unknown[]) => {
 			// the ack is the last argument, whatever else a client sent before it
 			const ack = args.at(-1) as ((result: Ack<MoveResult>) => void) | undefined;
 			if (typeof ack !== 'function') return;
 			const input = args.length === 2 ? args[0] : undefined;
-			if (!allow()) return ack(rateLimited);
+			if (!allow()) return ack(limited('card:move'));
 			const command = parseMove(input);
-			if (!command.ok) return ack(command);
+			if (!command.ok) {
+				refused('card:move', command.error);
+				return ack(command);
+			}
+			if (!canMoveAny(roles)) {
+				const error = { code: 'forbidden', message: `${socket.data.label} may not move cards` } as const;
+				refused('card:move', error, { cardId: command.data.cardId, to: command.data.to });
+				return ack({ ok: false, error });
+			}
 			let result: Ack<MoveResult>;
 			try {
 				result = await moveCard(sql, storeId, command.data, {
-					userId: null,
-					label: 'anonymous',
-					source: `socket ${socket.data.address} ${deps.instanceName}`
+					userId: actorUserId(principal),
+					label: socket.data.label,
+					source,
+					mayMove: (move) => can(roles, 'card:move', move)
 				});
 			} catch (error) {
 				console.error('[card:move]', error);
@@ -135,15 +232,19 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			}
 			ack(result);
 			if (result.ok) broadcast(storeId, result.data.event);
+			else refused('card:move', result.error, { cardId: command.data.cardId, to: command.data.to });
 		});
 
 		socket.on('board:sync', async (...args: unknown[]) => {
 			const ack = args.at(-1) as ((result: Ack<SyncResult>) => void) | undefined;
 			if (typeof ack !== 'function') return;
 			const input = args.length === 2 ? args[0] : undefined;
-			if (!allow()) return ack(rateLimited);
+			if (!allow()) return ack(limited('board:sync'));
 			const request = parse(syncRequest, input);
-			if (!request.ok) return ack(request);
+			if (!request.ok) {
+				refused('board:sync', request.error);
+				return ack(request);
+			}
 			try {
 				ack({ ok: true, data: await sync(sql, storeId, request.data.since) });
 			} catch (error) {
@@ -178,10 +279,52 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	// broadcasts from other instances were lost while Redis was away: beat at once when it is back
 	redis?.sub.on('ready', () => void beat());
 
+	/** Disconnects every socket, on every instance, that holds a credential just revoked. */
+	const disconnectCredential = (room: string) => {
+		io.to(room).emit('session:revoked');
+		io.in(room).disconnectSockets(true);
+	};
+
+	// The backstop: should the cross-instance disconnect be lost (Redis away), each instance finds
+	// its own sockets whose credentials were revoked or expired within REVALIDATE_MS.
+	let checking = false;
+	const revalidate = async () => {
+		if (checking) return;
+		checking = true;
+		try {
+			const ids = { session: new Set<number>(), display: new Set<number>(), token: new Set<number>() };
+			for (const socket of io.of('/').sockets.values()) {
+				const p = socket.data.principal;
+				if (!p) continue;
+				if (p.kind === 'user') ids.session.add(p.sessionId);
+				else if (p.kind === 'display') ids.display.add(p.displayId);
+				else ids.token.add(p.tokenId);
+			}
+			const [s, d, t] = await Promise.all([
+				sessions.invalid(sql, [...ids.session]),
+				displays.revokedAmong(sql, [...ids.display]),
+				apiTokens.revokedAmong(sql, [...ids.token])
+			]);
+			const rooms = [...s.map((id) => `session:${id}`), ...d.map((id) => `display:${id}`), ...t.map((id) => `token:${id}`)];
+			for (const room of rooms) {
+				io.local.to(room).emit('session:revoked');
+				io.local.in(room).disconnectSockets(true);
+			}
+		} catch (error) {
+			console.warn(`[revalidate] ${(error as Error).message}`);
+		} finally {
+			checking = false;
+		}
+	};
+	const revalidation = setInterval(revalidate, deps.revalidateMs ?? REVALIDATE_MS);
+	revalidation.unref();
+
 	return {
 		io,
 		broadcast,
+		disconnectCredential,
 		async close() {
+			clearInterval(revalidation);
 			clearInterval(heartbeat);
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 			redis?.pub.disconnect();

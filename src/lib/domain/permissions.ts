@@ -1,0 +1,80 @@
+import type { Column } from './board';
+
+/**
+ * Who may do what on a store's board: ONE table, used by the server to refuse and by the screens
+ * to hide what a role cannot do. A user holds roles per store; a group admin holds `groupAdmin`
+ * in every store of the group; a paired wall TV or welcome board is a `display`; an integration
+ * token carries the one role it was made with.
+ */
+export const STAFF_ROLES = ['advisor', 'director', 'technician', 'parts', 'service', 'storeAdmin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type Role = StaffRole | 'groupAdmin' | 'display';
+export const ROLES: readonly Role[] = [...STAFF_ROLES, 'groupAdmin', 'display'];
+
+export const ACTIONS = [
+	'board:view',
+	'card:move',
+	'display:manage',
+	'apiToken:manage',
+	'audit:view'
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** A move a role may make: any, or only these column pairs. */
+type Moves = 'any' | readonly (readonly [Column, Column])[];
+
+interface Grant {
+	actions: readonly Action[];
+	moves?: Moves;
+}
+
+export const PERMISSIONS: Record<Role, Grant> = {
+	// 服务顾问: runs the flow of the cards end to end
+	advisor: { actions: ['board:view', 'card:move'], moves: 'any' },
+	// 技术总监: hands folders back (prep → ready), dispatches, decides QC and rework
+	director: { actions: ['board:view', 'card:move', 'audit:view'], moves: 'any' },
+	// 维修技师: reports a job done (in bay → QC) and takes back rework (QC → in bay)
+	technician: {
+		actions: ['board:view', 'card:move'],
+		moves: [
+			['inBay', 'qc'],
+			['qc', 'inBay']
+		]
+	},
+	// 零件: reads the board; parts work is done on the card (issue #5), not by moving it
+	parts: { actions: ['board:view'] },
+	// 客服: the confirmation call confirms (ready → confirmed) or reschedules (confirmed → ready)
+	service: {
+		actions: ['board:view', 'card:move'],
+		moves: [
+			['ready', 'confirmed'],
+			['confirmed', 'ready']
+		]
+	},
+	// 店长 / IT: pairs screens, makes tokens, reads the audit log; does not drag cards
+	storeAdmin: { actions: ['board:view', 'display:manage', 'apiToken:manage', 'audit:view'] },
+	// a dealer group's manager: sees and administers every store of the group
+	groupAdmin: { actions: ['board:view', 'display:manage', 'apiToken:manage', 'audit:view'] },
+	// a wall TV or welcome board: reads, never writes
+	display: { actions: ['board:view'] }
+};
+
+/** Whether any of `roles` may do `action`; for `card:move`, this particular move. */
+export function can(
+	roles: readonly Role[],
+	action: Action,
+	move?: { from: Column; to: Column }
+): boolean {
+	return roles.some((role) => {
+		const grant = PERMISSIONS[role];
+		if (!grant.actions.includes(action)) return false;
+		if (action !== 'card:move') return true;
+		if (grant.moves === 'any') return true;
+		if (!move || !grant.moves) return false;
+		return grant.moves.some(([from, to]) => from === move.from && to === move.to);
+	});
+}
+
+/** Whether `roles` may move some card somewhere at all (the screen offers dragging). */
+export const canMoveAny = (roles: readonly Role[]) =>
+	roles.some((role) => PERMISSIONS[role].actions.includes('card:move'));
