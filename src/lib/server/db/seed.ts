@@ -1,5 +1,9 @@
 import type { Column, StopWorkReason } from '../../domain/board';
 import type { Sql } from './connect';
+import { hashPassword } from '../auth/password';
+
+/** Every demo user's password (README: how to sign in). Never used outside the demo seed. */
+export const DEMO_PASSWORD = 'demo1234';
 
 /**
  * The demo store: one SAIC-Volkswagen 4S dealer's after-sales department in Shanghai with a full,
@@ -30,6 +34,9 @@ const STAFF: [string, string, string, string | null][] = [
 	['service', '周静', 'service', null], // 客服
 	['admin', '黄振华', 'storeAdmin', null] // 店长
 ];
+
+/** the dealer group's after-sales manager: sees every store of the group */
+const GROUP_ADMIN: [string, string, string, null] = ['group', '钱永刚', 'groupAdmin', null];
 
 const SURNAMES = '王王王李李李张张张刘刘陈陈杨杨黄赵赵吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈任姚卢姜崔钟谭陆汪范金石廖贾夏顾毛龚邵钱严戴孔汤';
 const GIVEN_M = '伟强磊军勇杰涛明超辉刚平斌鹏华建国志东海峰波亮晨浩宇俊文龙';
@@ -109,6 +116,8 @@ export async function seedDemo(
 	};
 	const thisYear = local.getUTCFullYear();
 
+	// one argon2id hash for all demo users: they share the documented password anyway
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	return sql.begin(async (tx) => {
 		await tx`select pg_advisory_xact_lock(hashtext(${'seed:' + slug}))`;
 		const [existing] = await tx<{ id: number }[]>`select id::int as id from stores where slug = ${slug}`;
@@ -130,12 +139,17 @@ export async function seedDemo(
 
 		// Staff. Usernames are global, so a second seeded store prefixes its own.
 		const login = (u: string) => (slug === 'demo' ? u : `${slug}-${u}`);
-		const userRows: Row[] = STAFF.map(([u, displayName]) => ({ username: login(u), display_name: displayName }));
+		const userRows: Row[] = [...STAFF, GROUP_ADMIN].map(([u, displayName]) => ({
+			username: login(u), display_name: displayName, password_hash: passwordHash
+		}));
 		const users = await tx<{ id: number; username: string }[]>`
-			insert into users ${tx(userRows, 'username', 'display_name')} returning id::int as id, username`;
+			insert into users ${tx(userRows, 'username', 'display_name', 'password_hash')} returning id::int as id, username`;
 		const userId = new Map(users.map((u) => [u.username, u.id]));
 		const roleRows: Row[] = STAFF.map(([u, , role, team]) => ({ user_id: userId.get(login(u)), store_id: storeId, role, team }));
 		await tx`insert into store_roles ${tx(roleRows, 'user_id', 'store_id', 'role', 'team')}`;
+		await tx`
+			insert into group_admins (user_id, group_id) values (${userId.get(login(GROUP_ADMIN[0]))!}, ${group.id})
+			on conflict do nothing`;
 		const advisors = STAFF.filter((s) => s[2] === 'advisor').map((s) => userId.get(login(s[0]))!);
 		const technicians = STAFF.filter((s) => s[2] === 'technician').map((s) => userId.get(login(s[0]))!);
 

@@ -2,11 +2,13 @@ import { json } from '@sveltejs/kit';
 import type { BoardSnapshot } from '$lib/realtime/contract';
 import * as board from '$lib/server/db/board';
 import { getServices } from '$lib/server/services';
-import { requireStore } from '$lib/server/http/store';
+import { requireApiAccess } from '$lib/server/http/access';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = async ({ params }) => {
-	const store = await requireStore(params.store);
+export const GET: RequestHandler = async (event) => {
+	const access = await requireApiAccess(event, event.params.store, 'board:view');
+	if (!access.ok) return access.response;
+	const { store } = access.access;
 	const { head, cards } = await board.snapshot(getServices().sql, store.id);
 	const snapshot: BoardSnapshot = {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },

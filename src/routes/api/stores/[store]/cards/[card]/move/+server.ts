@@ -3,40 +3,52 @@ import { parseMove } from '$lib/server/board/commands';
 import { moveCard } from '$lib/server/board/move';
 import { getServices } from '$lib/server/services';
 import { errorResponse } from '$lib/server/http/errors';
-import { requireStore } from '$lib/server/http/store';
+import { auditRefusal, requireApiAccess, sourceOf } from '$lib/server/http/access';
+import { actorLabel, actorUserId } from '$lib/server/auth/principal';
+import { can } from '$lib/domain/permissions';
+import type { CommandError } from '$lib/realtime/contract';
 import type { RequestHandler } from './$types';
 
 const MAX_BODY = 4 * 1024;
 
 /**
- * POST { to, expectedVersion, idempotencyKey }: the same move as the `card:move` socket command,
+ * POST { to, expectedVersion, idempotencyKey } with a session cookie (same origin) or an API
+ * token (Authorization: Bearer): the same move as the `card:move` socket command,
  * with the same validation, versioning and idempotency, broadcast the same way.
  */
-export const POST: RequestHandler = async ({ params, request, getClientAddress }) => {
-	const store = await requireStore(params.store);
+export const POST: RequestHandler = async (event) => {
+	const { params, request } = event;
+	const access = await requireApiAccess(event, params.store, 'card:move');
+	if (!access.ok) return access.response;
+	const { store, principal, roles } = access.access;
+	const refuse = (error: CommandError) => {
+		auditRefusal(event, store.id, 'card:move', error, { cardId: Number(params.card) || null });
+		return errorResponse(error);
+	};
 	const text = await request.text();
 	if (text.length > MAX_BODY) {
-		return errorResponse({ code: 'invalidInput', message: `body larger than ${MAX_BODY} bytes` });
+		return refuse({ code: 'invalidInput', message: `body larger than ${MAX_BODY} bytes` });
 	}
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
 	} catch {
-		return errorResponse({ code: 'invalidInput', message: 'body is not JSON' });
+		return refuse({ code: 'invalidInput', message: 'body is not JSON' });
 	}
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-		return errorResponse({ code: 'invalidInput', message: 'body must be a JSON object' });
+		return refuse({ code: 'invalidInput', message: 'body must be a JSON object' });
 	}
 	const command = parseMove({ ...body, cardId: Number(params.card) });
-	if (!command.ok) return errorResponse(command.error);
+	if (!command.ok) return refuse(command.error);
 
-	const { sql, realtime, instanceName } = getServices();
+	const { sql, realtime } = getServices();
 	const result = await moveCard(sql, store.id, command.data, {
-		userId: null,
-		label: 'api',
-		source: `http ${getClientAddress()} ${instanceName}`
+		userId: actorUserId(principal),
+		label: actorLabel(principal),
+		source: sourceOf(event),
+		mayMove: (move) => can(roles, 'card:move', move)
 	});
-	if (!result.ok) return errorResponse(result.error);
+	if (!result.ok) return refuse(result.error);
 	realtime.broadcast(store.id, result.data.event);
 	return json(result.data);
 };
