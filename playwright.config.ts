@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { ADVISOR_STATE } from './tests/e2e/signedIn';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
@@ -22,6 +23,24 @@ export default defineConfig({
 		timezoneId: 'Asia/Shanghai',
 		launchOptions: chromium
 	},
+	projects: [
+		{ name: 'sign-in', testMatch: /\.setup\.ts$/ },
+		{
+			// the board as a signed-in advisor; API writes carry the page's own Origin, as a browser does
+			name: 'board',
+			testMatch: ['board.spec.ts', 'api.spec.ts'],
+			dependencies: ['sign-in'],
+			use: {
+				storageState: ADVISOR_STATE,
+				extraHTTPHeaders: { origin: `http://127.0.0.1:${port}` }
+			}
+		},
+		{
+			// sign-in, sign-out, pairing: each test signs in (or not) by itself
+			name: 'auth',
+			testIgnore: [/\.setup\.ts$/, 'board.spec.ts', 'api.spec.ts']
+		}
+	],
 	webServer: {
 		command: 'npx tsx tests/e2e/server.ts',
 		url: `http://127.0.0.1:${port}/`,

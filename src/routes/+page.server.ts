@@ -1,5 +1,19 @@
+import { redirect } from '@sveltejs/kit';
+import { can } from '$lib/domain/permissions';
+import { rolesIn } from '$lib/server/auth/principal';
 import * as stores from '$lib/server/db/stores';
 import { getServices } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => ({ stores: await stores.list(getServices().sql) });
+/** The stores this person may open; a paired screen goes straight to its own board. */
+export const load: PageServerLoad = async ({ locals }) => {
+	const principal = locals.principal;
+	if (!principal) redirect(303, '/login');
+	const all = await stores.list(getServices().sql);
+	const visible = all.filter((store) => can(rolesIn(principal, store), 'board:view'));
+	if (principal.kind !== 'user' && visible.length === 1) redirect(303, `/s/${visible[0].slug}/board`);
+	return {
+		stores: visible.map(({ id, slug, name }) => ({ id, slug, name })),
+		viewer: principal.kind === 'user' ? principal.displayName : null
+	};
+};

@@ -8,6 +8,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from '@
 import { mkdirSync } from 'node:fs';
 import { COLUMNS, type BoardCard, type Column } from '../../src/lib/domain/board';
 import { sortColumn } from '../../src/lib/domain/ordering';
+import { contextOptions } from './signedIn';
 
 const STORE = 'demo';
 const SHOTS = '/tmp/shots';
@@ -40,8 +41,7 @@ async function openBoard(page: Page, { synced = true } = {}) {
 }
 
 async function newScreen(browser: Browser): Promise<Page> {
-	const { baseURL, locale, timezoneId } = test.info().project.use;
-	const context = await browser.newContext({ baseURL, locale, timezoneId });
+	const context = await browser.newContext(contextOptions());
 	return context.newPage();
 }
 
@@ -128,11 +128,8 @@ test('on a tablet a card is dragged after a short hold of the finger', async ({
 	request
 }) => {
 	const card = await movablePrepCard(request);
-	const { baseURL, locale, timezoneId } = test.info().project.use;
 	const context = await browser.newContext({
-		baseURL,
-		locale,
-		timezoneId,
+		...contextOptions(),
 		viewport: { width: 1280, height: 800 },
 		hasTouch: true,
 		isMobile: false
@@ -398,11 +395,8 @@ for (const [width, height, name, allColumnsFit] of [
 ] as const) {
 	test(`on a ${name} (${width}×${height}) the board fits as designed`, async ({ browser }) => {
 		mkdirSync(SHOTS, { recursive: true });
-		const { baseURL, locale, timezoneId } = test.info().project.use;
 		const context = await browser.newContext({
-			baseURL,
-			locale,
-			timezoneId,
+			...contextOptions(),
 			viewport: { width, height },
 			hasTouch: width < 1920
 		});

@@ -48,10 +48,13 @@ export class LiveBoard {
 
 	readonly board: BoardState;
 	readonly store: string;
+	/** the server no longer accepts this screen's credential (signed out, revoked, expired) */
+	readonly #signedOut: () => void;
 
-	constructor(board: BoardState, store: string) {
+	constructor(board: BoardState, store: string, signedOut: () => void = () => {}) {
 		this.board = board;
 		this.store = store;
+		this.#signedOut = signedOut;
 	}
 
 	connect() {
@@ -66,8 +69,17 @@ export class LiveBoard {
 			void this.sync();
 		});
 		socket.on('disconnect', () => this.#wentOffline());
-		socket.on('connect_error', () => {
+		socket.on('session:revoked', () => {
+			this.#socket = undefined;
+			this.#signedOut();
+		});
+		socket.on('connect_error', (error) => {
 			this.#wentOffline();
+			if (error.message === 'unauthenticated' || error.message === 'forbidden') {
+				// no retry can help: the credential is gone or no longer opens this store
+				this.#socket = undefined;
+				return this.#signedOut();
+			}
 			// a refusal by the server's handshake (e.g. its database was briefly unreachable) ends
 			// socket.io's own reconnection: a screen nobody touches must keep trying by itself
 			if (!socket.active) setTimeout(() => this.#socket === socket && socket.connect(), 3_000);

@@ -2,6 +2,7 @@ import { createContext, tick } from 'svelte';
 import { m } from '$lib/paraglide/messages';
 import { COLUMNS, type BoardCard, type Column } from '$lib/domain/board';
 import { checkMove, type MoveCheck } from '$lib/domain/transitions';
+import { can, canMoveAny, type Role } from '$lib/domain/permissions';
 import type { BoardState } from './board.svelte';
 import type { LiveBoard } from './live.svelte';
 import type { MinuteClock } from './clock.svelte';
@@ -94,7 +95,20 @@ export class BoardUi {
 	/** the card being moved by pointer or keyboard, as it was before the move */
 	readonly moving: BoardCard | undefined;
 
-	constructor(board: BoardState, live: LiveBoard, time: StoreTime, clock: MinuteClock) {
+	/** the viewer's roles in this store: what the screen offers (the server checks again) */
+	readonly roles: readonly Role[];
+	/** the viewer may move some cards: a wall TV, parts or a store admin only read the board */
+	readonly movable: boolean;
+
+	constructor(
+		board: BoardState,
+		live: LiveBoard,
+		time: StoreTime,
+		clock: MinuteClock,
+		roles: readonly Role[]
+	) {
+		this.roles = roles;
+		this.movable = canMoveAny(roles);
 		this.board = board;
 		this.live = live;
 		this.time = time;
@@ -109,7 +123,16 @@ export class BoardUi {
 	/** whether the card being moved may go to `column` (null when nothing is moving) */
 	verdict(column: Column): MoveCheck | null {
 		const card = this.moving;
-		return card ? checkMove(card, column) : null;
+		return card ? this.check(card, column) : null;
+	}
+
+	/** The column rules, then the viewer's role: whether this card may go to `to` from here. */
+	check(card: BoardCard, to: Column): MoveCheck {
+		const rules = checkMove(card, to);
+		if (rules.ok && !can(this.roles, 'card:move', { from: card.column, to })) {
+			return { ok: false, reason: 'notForRole' };
+		}
+		return rules;
 	}
 
 	/**
@@ -123,6 +146,10 @@ export class BoardUi {
 		const column = columnLabel(to);
 		// dropping a dragged card back where it was is no move at all
 		if (via === 'pointer' && card.column === to) return;
+		if (!can(this.roles, 'card:move', { from: card.column, to })) {
+			this.toasts.push('error', m.toast_move_refused({ plate, column }), refusalLabel('notForRole'));
+			return;
+		}
 
 		const done = this.live.move(cardId, to);
 		// accepted on this screen (the rules allow it): it is shown in its new column already
@@ -176,7 +203,7 @@ export class BoardUi {
 	describeTarget(card: BoardCard, target: Column): string {
 		const column = columnLabel(target);
 		if (target === card.column) return m.announce_target_same({ column });
-		const check = checkMove(card, target);
+		const check = this.check(card, target);
 		return check.ok
 			? m.announce_target_ok({ column })
 			: m.announce_target_refused({ column, reason: refusalLabel(check.reason) });

@@ -8,7 +8,9 @@ export type MoveRefusal =
 	| 'partsWaiting'
 	| 'stoppedWork'
 	| 'washDeclined'
-	| 'washNotDeclined';
+	| 'washNotDeclined'
+	/** the rules allow it, but not to this user's role (the screen's own check, see permissions.ts) */
+	| 'notForRole';
 
 type MovableCard = Pick<BoardCard, 'column' | 'partsWaiting' | 'stopWork' | 'washDeclined'>;
 

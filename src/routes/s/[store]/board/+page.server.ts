@@ -1,10 +1,35 @@
 import * as board from '$lib/server/db/board';
 import { getServices } from '$lib/server/services';
-import { requireStore } from '$lib/server/http/store';
+import { requirePageAccess } from '$lib/server/http/access';
+import { COOKIES } from '$lib/server/auth/principal';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params }) => {
-	const store = await requireStore(params.store);
+/** A display's cookie lives 400 days (browsers' cap) from its last page load: a TV never expires. */
+const DISPLAY_COOKIE_SECONDS = 400 * 24 * 3600;
+
+export const load: PageServerLoad = async (event) => {
+	const { store, principal, roles } = await requirePageAccess(event, event.params.store, 'board:view');
+	if (principal.kind === 'display') {
+		const token = event.cookies.get(COOKIES.display);
+		if (token) {
+			event.cookies.set(COOKIES.display, token, {
+				path: '/',
+				httpOnly: true,
+				sameSite: 'lax',
+				secure: event.url.protocol === 'https:',
+				maxAge: DISPLAY_COOKIE_SECONDS
+			});
+		}
+	}
 	const { head, cards } = await board.snapshot(getServices().sql, store.id);
-	return { store: { slug: store.slug, name: store.name, timeZone: store.timeZone }, head, cards };
+	return {
+		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
+		viewer: {
+			kind: principal.kind,
+			name: principal.kind === 'user' ? principal.displayName : principal.name,
+			roles
+		},
+		head,
+		cards
+	};
 };
