@@ -22,6 +22,8 @@ function fail(message: string): never {
 	process.exit(1);
 }
 
+const PROTOCOL_HEADER = 'x-workshop-board-protocol';
+
 async function main(config: Config) {
 	const buildHandler = path.resolve('build/handler.js');
 	if (!existsSync(buildHandler)) fail('no build found: run `npm run build` first (npm start does both)');
@@ -31,7 +33,19 @@ async function main(config: Config) {
 	let serve: RequestListener = (_req, res) => {
 		res.writeHead(503, { 'retry-after': '1' }).end('starting');
 	};
-	const http = createServer((req, res) => serve(req, res));
+	// adapter-node takes a request for https unless told otherwise (ORIGIN or PROTOCOL_HEADER), and
+	// then refuses our own form posts as cross-site and marks cookies Secure on plain http. Served
+	// directly, the protocol is the connection's own; behind a TLS proxy set ORIGIN or
+	// PROTOCOL_HEADER=x-forwarded-proto (README).
+	const ownProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+	if (ownProtocol) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+	const http = createServer((req, res) => {
+		if (ownProtocol) {
+			// never the client's word for it
+			req.headers[PROTOCOL_HEADER] = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+		}
+		serve(req, res);
+	});
 	// Claim the port before anything slow, so "port in use" is the first thing a user hears.
 	await new Promise<void>((resolve) => {
 		http.once('error', (error: NodeJS.ErrnoException) => {

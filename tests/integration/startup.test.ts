@@ -75,18 +75,25 @@ describe('npm start on a fresh machine (embedded PostgreSQL)', () => {
 			await printed(first, 'ready on', 90_000);
 			expect(first.output()).toContain(`/s/demo/board`);
 
-			const page = await fetch(`${base()}/s/demo/board`);
+			// the board is for signed-in staff: the page sends a stranger to sign in
+			const stranger = await fetch(`${base()}/s/demo/board`, { redirect: 'manual' });
+			expect(stranger.status).toBe(303);
+			expect(stranger.headers.get('location')).toBe('/login?next=%2Fs%2Fdemo%2Fboard');
+			const cookie = await signIn(base(), 'advisor1', 'demo1234');
+			const headers = { cookie, origin: base() };
+
+			const page = await fetch(`${base()}/s/demo/board`, { headers });
 			expect(page.status).toBe(200);
 			expect(await page.text()).toContain('上海浦东4S店');
 
-			const snapshot = (await (await fetch(`${base()}/api/stores/demo/board`)).json()) as BoardSnapshot;
+			const snapshot = (await (await fetch(`${base()}/api/stores/demo/board`, { headers })).json()) as BoardSnapshot;
 			const columns = new Set(snapshot.cards.map((c) => c.column));
 			expect(columns.size).toBe(7);
 
 			const card = snapshot.cards.find((c) => c.column === 'prep' && !c.partsWaiting)!;
 			const moved = await fetch(`${base()}/api/stores/demo/cards/${card.id}/move`, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: { ...headers, 'content-type': 'application/json' },
 				body: JSON.stringify({ to: 'ready', expectedVersion: card.version, idempotencyKey: 'startup-test-1' })
 			});
 			expect(moved.status).toBe(200);
@@ -96,7 +103,8 @@ describe('npm start on a fresh machine (embedded PostgreSQL)', () => {
 			try {
 				await printed(second, 'ready on', 60_000);
 				expect(second.output()).not.toContain('seeded the demo store');
-				const again = (await (await fetch(`${base()}/api/stores/demo/board`)).json()) as BoardSnapshot;
+				// sessions are in the database: the same cookie still works after the restart
+				const again = (await (await fetch(`${base()}/api/stores/demo/board`, { headers })).json()) as BoardSnapshot;
 				const same = again.cards.find((c) => c.id === card.id)!;
 				expect(same.column).toBe('ready');
 				expect(same.version).toBe(card.version + 1);
@@ -143,3 +151,17 @@ describe('npm start on a fresh machine (embedded PostgreSQL)', () => {
 		expect(app.output()).not.toMatch(/\n\s+at /);
 	});
 });
+
+/** Signs in through the sign-in form, as a browser posts it; returns the session cookie. */
+async function signIn(base: string, username: string, password: string): Promise<string> {
+	const response = await fetch(`${base}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: base, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ username, password })
+	});
+	expect(response.status).toBe(303);
+	const cookie = response.headers.getSetCookie().find((c) => c.startsWith('wb_session='));
+	expect(cookie, 'a session cookie').toBeDefined();
+	return cookie!.split(';')[0];
+}
