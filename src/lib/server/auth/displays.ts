@@ -23,6 +23,10 @@ export async function startPairing(
 	address: string
 ): Promise<{ code: string; secret: string; expiresAt: Date }> {
 	const secret = newToken();
+	// every screen that opens /display makes a row: the ones long expired are dropped as we go
+	await sql`
+		delete from display_pairings
+		where display_id is null and expires_at < now() - interval '1 day'`;
 	for (let attempt = 0; ; attempt++) {
 		const code = newCode();
 		try {

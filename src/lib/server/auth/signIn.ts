@@ -53,6 +53,8 @@ export async function signIn(
 	const ok = Boolean(user && matches && !user.disabled);
 	await sql`
 		insert into sign_in_attempts (username, address, ok) values (${username}, ${input.address}, ${ok})`;
+	// the limits look back 15 minutes; the audit log keeps the history, this table need not
+	if (Math.random() < 0.01) await sql`delete from sign_in_attempts where at < now() - interval '1 day'`;
 	await record(sql, {
 		storeId: null,
 		userId: user?.id ?? null,
