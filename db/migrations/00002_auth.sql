@@ -3,6 +3,8 @@
 -- SHA-256 of a 256-bit random token: a stolen table gives nobody a way in.
 
 alter table users add column disabled_at timestamptz;
+-- sign-in ignores case, so two names that differ only in case would be one person's login
+create unique index users_username_lower on users (lower(username));
 
 create table sessions (
 	id bigint generated always as identity primary key,
