@@ -29,7 +29,10 @@ import * as apiTokens from '../auth/apiTokens';
 
 interface SocketData {
 	storeId: number;
-	principal: Principal;
+	/** what the socket was opened with, to disconnect it when that is revoked (not the whole
+	 * principal: a person with roles in many stores would cost every one of their screens) */
+	credential: Credential;
+	userId: number | null;
 	/** the roles the principal holds in this store, fixed at the handshake */
 	roles: Role[];
 	label: string;
@@ -58,12 +61,16 @@ export interface RealtimeDeps {
 const REVALIDATE_MS = 5_000;
 
 /** The room of every socket that holds one credential: revoking it disconnects them all. */
-export const credentialRoom = (principal: Principal) =>
+type Credential = { kind: 'session' | 'display' | 'token'; id: number };
+
+const credentialOf = (principal: Principal): Credential =>
 	principal.kind === 'user'
-		? `session:${principal.sessionId}`
+		? { kind: 'session', id: principal.sessionId }
 		: principal.kind === 'display'
-			? `display:${principal.displayId}`
-			: `token:${principal.tokenId}`;
+			? { kind: 'display', id: principal.displayId }
+			: { kind: 'token', id: principal.tokenId };
+
+export const credentialRoom = ({ kind, id }: Credential) => `${kind}:${id}`;
 
 /** Far more than a person dragging cards; a script flooding one socket is slowed down. */
 const RATE_LIMIT = { perSecond: 20, burst: 40 };
@@ -144,7 +151,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			if (!can(roles, 'board:view')) return refuse('forbidden', principal, store.id);
 			socket.data = {
 				storeId: store.id,
-				principal,
+				credential: credentialOf(principal),
+				userId: actorUserId(principal),
 				roles,
 				label: actorLabel(principal),
 				address,
@@ -159,13 +167,13 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	});
 
 	io.on('connection', (socket) => {
-		const { storeId, principal, roles } = socket.data;
-		socket.join([roomOf(storeId), credentialRoom(principal)]);
+		const { storeId, credential, userId, roles } = socket.data;
+		socket.join([roomOf(storeId), credentialRoom(credential)]);
 		const source = `socket ${socket.data.address} ${deps.instanceName}`;
 		const refused = (action: string, error: CommandError, detail: Record<string, unknown> = {}) =>
 			recordLater(sql, {
 				storeId,
-				userId: actorUserId(principal),
+				userId,
 				label: socket.data.label,
 				action,
 				outcome: 'refused',
@@ -214,7 +222,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			let result: Ack<MoveResult>;
 			try {
 				result = await moveCard(sql, storeId, command.data, {
-					userId: actorUserId(principal),
+					userId,
 					label: socket.data.label,
 					source,
 					mayMove: (move) => can(roles, 'card:move', move)
@@ -294,11 +302,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		try {
 			const ids = { session: new Set<number>(), display: new Set<number>(), token: new Set<number>() };
 			for (const socket of io.of('/').sockets.values()) {
-				const p = socket.data.principal;
-				if (!p) continue;
-				if (p.kind === 'user') ids.session.add(p.sessionId);
-				else if (p.kind === 'display') ids.display.add(p.displayId);
-				else ids.token.add(p.tokenId);
+				const credential = socket.data.credential;
+				if (credential) ids[credential.kind].add(credential.id);
 			}
 			const [s, d, t] = await Promise.all([
 				sessions.invalid(sql, [...ids.session]),
