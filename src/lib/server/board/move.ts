@@ -54,7 +54,7 @@ export async function moveCard(
 					select card, iso_utc(now()) as now from board_card_view
 					where id = ${command.cardId} and store_id = ${storeId} and archived_at is null`
 			]);
-			if (done) return replay(done.result, command);
+			if (done) return replay(done.result, command, actor);
 			if (!locked || !current) {
 				throw refuse({ code: 'cardNotFound', message: `card ${command.cardId} is not on this board` });
 			}
@@ -140,14 +140,26 @@ export async function moveCard(
 			const [done] = await sql<{ result: BoardEvent }[]>`
 				select result from command_results
 				where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`;
-			if (done) return replay(done.result, command);
+			if (done) return replay(done.result, command, actor);
 		}
 		throw error;
 	}
 }
 
-/** The first result of a key, unless the key was reused for another command. */
-function replay(event: BoardEvent, command: MoveCommand): Ack<MoveResult> {
+/**
+ * The first result of a key, unless the key was reused for another command, or the move is one
+ * this actor may not make (someone else's key): then a refusal, not the other command's result.
+ */
+function replay(event: BoardEvent, command: MoveCommand, actor: Actor): Ack<MoveResult> {
+	if (actor.mayMove && !actor.mayMove({ from: event.from, to: event.card.column })) {
+		return {
+			ok: false,
+			error: {
+				code: 'forbidden',
+				message: `${actor.label} may not move a card from ${event.from} to ${event.card.column}`
+			}
+		};
+	}
 	if (event.card.id !== command.cardId || event.card.column !== command.to) {
 		return {
 			ok: false,

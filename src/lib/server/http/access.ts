@@ -2,7 +2,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { can, canMoveAny, type Action, type Role } from '$lib/domain/permissions';
 import type { CommandError } from '$lib/realtime/contract';
 import { actorLabel, actorUserId, rolesIn, type Principal } from '../auth/principal';
-import { recordLater } from '../auth/audit';
+import { anonymousRefusals, recordLater } from '../auth/audit';
 import * as stores from '../db/stores';
 import { getServices } from '../services';
 import { errorResponse } from './errors';
@@ -26,6 +26,11 @@ export function auditRefusal(
 	detail: Record<string, unknown> = {}
 ) {
 	const principal = event.locals.principal;
+	const admitted = principal
+		? { write: true, suppressed: 0 }
+		: anonymousRefusals.admit(event.getClientAddress());
+	if (!admitted.write) return;
+	if (admitted.suppressed) detail = { ...detail, suppressed: admitted.suppressed };
 	recordLater(getServices().sql, {
 		storeId,
 		userId: actorUserId(principal),

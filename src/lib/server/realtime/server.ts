@@ -22,7 +22,7 @@ import { parse, parseMove, syncRequest } from '../board/commands';
 import { can, canMoveAny, type Role } from '$lib/domain/permissions';
 import { actorLabel, actorUserId, authenticate, COOKIES, rolesIn, type Principal } from '../auth/principal';
 import { originAllowed, parseCookies } from '../auth/origin';
-import { recordLater } from '../auth/audit';
+import { anonymousRefusals, recordLater } from '../auth/audit';
 import * as sessions from '../auth/sessions';
 import * as displays from '../auth/displays';
 import * as apiTokens from '../auth/apiTokens';
@@ -113,6 +113,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		const { headers, address } = socket.handshake;
 		const auth = (socket.handshake.auth ?? {}) as { store?: unknown; token?: unknown };
 		const refuse = (reason: HandshakeError, principal: Principal | null, storeId: number | null) => {
+			const admitted = principal ? { write: true, suppressed: 0 } : anonymousRefusals.admit(address);
+			if (!admitted.write) return next(new Error(reason));
 			recordLater(sql, {
 				storeId,
 				userId: actorUserId(principal),
@@ -120,7 +122,11 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				action: 'socket:connect',
 				outcome: 'refused',
 				source: `socket ${address} ${deps.instanceName}`,
-				detail: { reason, origin: headers.origin ?? null }
+				detail: {
+					reason,
+					origin: headers.origin ?? null,
+					...(admitted.suppressed ? { suppressed: admitted.suppressed } : {})
+				}
 			});
 			next(new Error(reason));
 		};
@@ -167,7 +173,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	});
 
 	io.on('connection', (socket) => {
-		const { storeId, credential, userId, roles } = socket.data;
+		// roles are read at each command: the revalidation may have changed them since
+		const { storeId, credential, userId } = socket.data;
 		socket.join([roomOf(storeId), credentialRoom(credential)]);
 		const source = `socket ${socket.data.address} ${deps.instanceName}`;
 		const refused = (action: string, error: CommandError, detail: Record<string, unknown> = {}) =>
@@ -214,6 +221,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				refused('card:move', command.error);
 				return ack(command);
 			}
+			const roles = socket.data.roles;
 			if (!canMoveAny(roles)) {
 				const error = { code: 'forbidden', message: `${socket.data.label} may not move cards` } as const;
 				refused('card:move', error, { cardId: command.data.cardId, to: command.data.to });
@@ -315,10 +323,36 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				io.local.to(room).emit('session:revoked');
 				io.local.in(room).disconnectSockets(true);
 			}
+			await recheckRoles();
 		} catch (error) {
 			console.warn(`[revalidate] ${(error as Error).message}`);
 		} finally {
 			checking = false;
+		}
+	};
+	/**
+	 * A person's roles may change while their screens are open: each socket gets its current roles;
+	 * one that may no longer see the store is told and disconnected.
+	 */
+	const recheckRoles = async () => {
+		const people = [...io.of('/').sockets.values()].filter(
+			(socket) => socket.data.credential?.kind === 'session' && socket.data.userId !== null
+		);
+		if (people.length === 0) return;
+		const pairs = new Map<string, { userId: number; storeId: number }>();
+		for (const socket of people) {
+			const { userId, storeId } = socket.data;
+			pairs.set(`${userId}:${storeId}`, { userId: userId!, storeId });
+		}
+		const current = await storeRolesOf(sql, [...pairs.values()]);
+		for (const socket of people) {
+			const roles = current.get(`${socket.data.userId}:${socket.data.storeId}`) ?? [];
+			if (!can(roles, 'board:view')) {
+				socket.emit('session:revoked');
+				socket.disconnect(true);
+			} else {
+				socket.data.roles = roles;
+			}
 		}
 	};
 	const revalidation = setInterval(revalidate, deps.revalidateMs ?? REVALIDATE_MS);
@@ -339,6 +373,21 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 }
 
 export type Realtime = Awaited<ReturnType<typeof createRealtime>>;
+
+/** The roles each (user, store) holds now, group admin included, keyed `userId:storeId`. */
+async function storeRolesOf(sql: Sql, pairs: { userId: number; storeId: number }[]) {
+	const rows = await sql<{ userId: number; storeId: number; roles: Role[] }[]>`
+		select x.user_id::int as "userId", x.store_id::int as "storeId",
+			array(select r.role from store_roles r
+				where r.user_id = x.user_id and r.store_id = x.store_id)
+			|| case when exists (
+				select 1 from group_admins g join stores s on s.group_id = g.group_id
+				where g.user_id = x.user_id and s.id = x.store_id) then array['groupAdmin'] else '{}' end
+				as roles
+		from unnest(${pairs.map((p) => p.userId)}::bigint[], ${pairs.map((p) => p.storeId)}::bigint[])
+			as x(user_id, store_id)`;
+	return new Map(rows.map((row) => [`${row.userId}:${row.storeId}`, row.roles]));
+}
 
 /** What a screen behind `since` needs: the missed events, or a snapshot when too far behind. */
 export async function sync(sql: Sql, storeId: number, since: number): Promise<SyncResult> {
