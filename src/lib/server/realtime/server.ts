@@ -16,6 +16,7 @@ import type { Sql } from '../db/connect';
 import * as board from '../db/board';
 import * as stores from '../db/stores';
 import { moveCard } from '../board/move';
+import { Snapshots } from '../board/snapshots';
 import { parse, parseMove, syncRequest } from '../board/commands';
 
 interface SocketData {
@@ -30,6 +31,8 @@ export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, obj
 
 export interface RealtimeDeps {
 	sql: Sql;
+	/** the boards last read (shared with the pages); its own when not given */
+	snapshots?: Snapshots;
 	redisUrl?: string;
 	instanceName: string;
 	/** the head heartbeat's interval; tests shorten it */
@@ -49,6 +52,7 @@ export const roomOf = (storeId: number) => `store:${storeId}`;
  */
 export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 	const { sql } = deps;
+	const snapshots = deps.snapshots ?? new Snapshots(sql);
 	const rateLimit = deps.rateLimit ?? RATE_LIMIT;
 	const io: BoardServer = new Server(httpServer, {
 		// websocket only: several instances need no sticky sessions
@@ -145,7 +149,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			const request = parse(syncRequest, input);
 			if (!request.ok) return ack(request);
 			try {
-				ack({ ok: true, data: await sync(sql, storeId, request.data.since) });
+				ack({ ok: true, data: await sync(sql, snapshots, storeId, request.data.since) });
 			} catch (error) {
 				console.error('[board:sync]', error);
 				ack({ ok: false, error: { code: 'unavailable', message: 'could not read the board' } });
@@ -193,7 +197,12 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 export type Realtime = Awaited<ReturnType<typeof createRealtime>>;
 
 /** What a screen behind `since` needs: the missed events, or a snapshot when too far behind. */
-export async function sync(sql: Sql, storeId: number, since: number): Promise<SyncResult> {
+export async function sync(
+	sql: Sql,
+	snapshots: Snapshots,
+	storeId: number,
+	since: number
+): Promise<SyncResult> {
 	// The head first: events read after it reach at least that far. (Read after the events, a move
 	// committing in between made an up-to-date screen look out of step, and it got a snapshot.)
 	const head = (await board.heads(sql, [storeId])).get(storeId) ?? 0;
@@ -204,6 +213,6 @@ export async function sync(sql: Sql, storeId: number, since: number): Promise<Sy
 			return { kind: 'events', head: events[events.length - 1].seq, events };
 		}
 	}
-	const snap = await board.snapshot(sql, storeId);
+	const snap = await snapshots.read(storeId, head);
 	return { kind: 'snapshot', head: snap.head, cards: snap.cards };
 }

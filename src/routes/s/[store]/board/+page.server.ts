@@ -1,10 +1,9 @@
-import * as board from '$lib/server/db/board';
 import { getServices } from '$lib/server/services';
 import { requireStore } from '$lib/server/http/store';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const store = await requireStore(params.store);
-	const { head, cards } = await board.snapshot(getServices().sql, store.id);
+	const { head, cards } = await getServices().snapshots.read(store.id);
 	return { store: { slug: store.slug, name: store.name, timeZone: store.timeZone }, head, cards };
 };
