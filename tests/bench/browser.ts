@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright';
 import { summarize, sleep, type Summary } from './stats';
 import { summarizeProfile } from './cpuprofile';
+import { openBrowserPage } from './clients';
 
 /**
  * Installed before any script of the page runs:
@@ -101,12 +102,7 @@ export async function launch(): Promise<Browser> {
 	});
 }
 
-async function newPage(browser: Browser) {
-	const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1920, height: 1080 } });
-	await context.addInitScript(INIT);
-	const page = await context.newPage();
-	return { context, page };
-}
+const newPage = (browser: Browser) => openBrowserPage(browser, INIT);
 
 /** Waits for the ready signal; returns which one it was and when (ms since navigation start). */
 async function waitReady(page: Page, preferAttr: boolean, timeoutMs: number) {

@@ -27,7 +27,7 @@ import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { io as ioClient, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { connect, type Sql } from '../../src/lib/server/db/connect';
 import { migrate } from '../../src/lib/server/db/migrate';
 import * as boardDb from '../../src/lib/server/db/board';
@@ -39,6 +39,7 @@ import { fmt, nowMs, round, sleep, summarize, table, type Summary } from './stat
 import { launch, measureLoads, measureRemoteMoves } from './browser';
 import { dbThroughput, functionMove, profileMove } from './dbprofile';
 import { Inspector } from './cpuprofile';
+import { appAuth, appSocketHeaders, openSocket, requestPage } from './clients';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -89,9 +90,6 @@ interface Endpoint {
 	auth: (slug: string) => Record<string, unknown>;
 	headers?: Record<string, string>;
 }
-
-/** The app's handshake: today `{ store }`; a display credential will be added here once G7/G8 land. */
-const appAuth = (slug: string) => ({ store: slug });
 
 interface MovableCard {
 	id: number;
@@ -147,14 +145,7 @@ class Advisors {
 
 	private open(ep: Endpoint, slug: string): Promise<Socket> {
 		return new Promise((resolve, reject) => {
-			const socket = ioClient(ep.url, {
-				transports: ['websocket'],
-				auth: ep.auth(slug),
-				forceNew: true,
-				reconnection: false,
-				timeout: 20_000,
-				extraHeaders: ep.headers
-			});
+			const socket = openSocket(ep.url, ep.auth(slug), ep.headers, 20_000);
 			socket.on('card:moved', (event: { card: { id: number; version: number } }) => {
 				const t = nowMs();
 				this.own.cardIds.push(event.card.id);
@@ -428,21 +419,6 @@ async function startInstance(name: string, appDir: string, dbUrl: string, redisU
 	return { proc, port, url: `http://127.0.0.1:${port}` };
 }
 
-function httpGet(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; ttfb: number; total: number }> {
-	return new Promise((resolve, reject) => {
-		const t = nowMs();
-		const req = http.get(url, { agent, headers, timeout: 30_000 }, (res) => {
-			const ttfb = nowMs() - t;
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ttfb, total: nowMs() - t }));
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
-		req.on('error', reject);
-	});
-}
-
 // ---- the run -------------------------------------------------------------------------------
 
 /** p50 and p99 are the median round's; `pooled` has all rounds' samples together */
@@ -559,8 +535,8 @@ async function main() {
 	await Promise.all(workers.map((w) => new Promise<void>((resolve) => w.child.once('message', () => resolve()))));
 	log(`baseline pid ${base?.pid}; screen workers ${workers.map((w) => w.pid).join(', ')}`);
 
-	const epA: Endpoint = { name: 'inst-a', tag: 0, url: A.url, auth: appAuth, headers: { origin: A.url } };
-	const epB: Endpoint = { name: 'inst-b', tag: 1, url: B.url, auth: appAuth, headers: { origin: B.url } };
+	const epA: Endpoint = { name: 'inst-a', tag: 0, url: A.url, auth: appAuth, headers: appSocketHeaders(A.url) };
+	const epB: Endpoint = { name: 'inst-b', tag: 1, url: B.url, auth: appAuth, headers: appSocketHeaders(B.url) };
 	const epBase: Endpoint = { name: 'baseline', tag: 2, url: `http://127.0.0.1:${basePort}`, auth: (slug) => ({ store: slug }) };
 	const cpuOf = { 'inst-a': A.proc.pid, 'inst-b': B.proc.pid, baseline: base?.pid, redis: redisPid, bench: process.pid, 'screens-0': workers[0]?.pid, 'screens-1': workers[1]?.pid };
 
@@ -727,16 +703,15 @@ async function main() {
 	if (want('render')) {
 		log(`phase 3: GET /s/bench-big/board (${BIG_CARDS} cards), ${RENDER_REQUESTS} requests`);
 		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-		const headers = { 'accept-language': 'zh-CN,zh;q=0.9', accept: 'text/html' };
 		let html: Buffer = Buffer.alloc(0);
-		for (let i = 0; i < RENDER_WARMUP; i++) html = (await httpGet(agent, boardUrl, headers)).body;
+		for (let i = 0; i < RENDER_WARMUP; i++) html = (await requestPage(agent, boardUrl)).body;
 		const renderTotal: number[] = [];
 		const renderTtfb: number[] = [];
 		let status = 0;
 		const renderDeadline = nowMs() + 60_000;
 		await profiled('inst-a-render-500-cards', async () => {
 			for (let i = 0; i < RENDER_REQUESTS && nowMs() < renderDeadline; i++) {
-				const r = await httpGet(agent, boardUrl, headers);
+				const r = await requestPage(agent, boardUrl);
 				status = r.status;
 				renderTotal.push(r.total);
 				renderTtfb.push(r.ttfb);
@@ -830,7 +805,7 @@ async function main() {
 		await A.proc.stop();
 		await B.proc.stop();
 		const C = await startInstance('inst-c', app.appDir, dbUrl, redisUrl);
-		const epC: Endpoint = { name: 'inst-c', tag: 3, url: C.url, auth: appAuth, headers: { origin: C.url } };
+		const epC: Endpoint = { name: 'inst-c', tag: 3, url: C.url, auth: appAuth, headers: appSocketHeaders(C.url) };
 		const allSlugs = fixture.map((s) => s.slug);
 		// warm the code paths (socket.io, ws, the handshake query) so that RSS growth is the screens'
 		await connectScreens(workers, allSlugs.slice(0, 10), 20, [epC]);

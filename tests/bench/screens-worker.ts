@@ -5,7 +5,8 @@
  *
  * Commands arrive over IPC: connect, collect, stats, disconnect.
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { openSocket } from './clients';
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -30,14 +31,7 @@ let lastError = '';
 
 function connectOne(group: Group, timeoutMs: number): Promise<Socket | string> {
 	return new Promise((resolve) => {
-		const socket = io(group.url, {
-			transports: ['websocket'],
-			auth: group.auth,
-			forceNew: true,
-			reconnection: false,
-			timeout: timeoutMs,
-			extraHeaders: group.headers
-		});
+		const socket = openSocket(group.url, group.auth, group.headers, timeoutMs);
 		const timer = setTimeout(() => {
 			socket.disconnect();
 			resolve('connect timeout');

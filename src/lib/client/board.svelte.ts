@@ -28,10 +28,19 @@ export type ApplyResult = 'applied' | 'stale' | 'gap';
 
 const FLASH_MS = 2_500;
 
+/** One column's cards as the screen shows them, in the board's order: its own signal. */
+class ColumnCards {
+	cards = $state.raw<BoardCard[]>([]);
+}
+
 /**
  * The board as one screen knows it: the committed cards up to sequence `applied`, with this
  * screen's own unacknowledged moves laid over them. Pure state, no I/O: the socket lives in
  * LiveBoard, so these rules can be reasoned about (and tested) on their own.
+ *
+ * Each column's list is kept in order as cards come and go: a move takes the card out of one
+ * list and puts it into the other at its place (a binary search), so the two columns it touches
+ * change and the other five, and the other 498 cards, are not looked at.
  *
  * @example
  * const board = new BoardState(data.cards, data.head);
@@ -39,58 +48,93 @@ const FLASH_MS = 2_500;
  */
 export class BoardState {
 	/** the cards as the server committed them, by id */
-	readonly #committed = new SvelteMap<number, BoardCard>();
+	readonly #committed = new Map<number, BoardCard>();
+	/** every card as the screen shows it: committed, or where this screen's pending move put it */
+	readonly #shown = new SvelteMap<number, BoardCard>();
+	readonly #lists = Object.fromEntries(COLUMNS.map((c) => [c, new ColumnCards()])) as Record<
+		Column,
+		ColumnCards
+	>;
 	/** this screen's optimistic moves, by card id */
 	readonly pending = new SvelteMap<number, PendingMove>();
 	readonly #marks = new Map<number, CardMarks>();
-	#previous: Partial<Record<Column, BoardCard[]>> = {};
 	/** the last board event this screen has applied */
 	applied = $state(0);
 
 	/** every column's cards as the screen shows them, each in the board's only order */
-	readonly columns: Record<Column, BoardCard[]> = $derived.by(() => {
-		const grouped = Object.fromEntries(COLUMNS.map((c) => [c, [] as BoardCard[]])) as Record<
-			Column,
-			BoardCard[]
-		>;
-		for (const card of this.#committed.values()) {
-			const shown = this.#shown(card);
-			grouped[shown.column].push(shown);
-		}
-		for (const column of COLUMNS) {
-			grouped[column].sort(compareCards);
-			// a column whose cards did not change keeps its array: its list is not even diffed
-			const before = this.#previous[column];
-			if (before && sameCards(before, grouped[column])) grouped[column] = before;
-		}
-		this.#previous = grouped;
-		return grouped;
-	});
+	readonly columns = Object.defineProperties(
+		{},
+		Object.fromEntries(
+			COLUMNS.map((c) => [c, { enumerable: true, get: () => this.#lists[c].cards }])
+		)
+	) as Readonly<Record<Column, BoardCard[]>>;
 
 	constructor(cards: BoardCard[], head: number) {
 		for (const card of cards) this.#committed.set(card.id, card);
+		this.#showAll();
 		this.applied = head;
 	}
 
 	/** the card as shown: committed, or where this screen's pending move put it */
 	card(id: number): BoardCard | undefined {
-		const card = this.#committed.get(id);
-		return card && this.#shown(card);
+		return this.#shown.get(id);
 	}
 
 	get size() {
-		return this.#committed.size;
-	}
-
-	#shown(card: BoardCard): BoardCard {
-		const move = this.pending.get(card.id);
-		return move ? { ...card, column: move.to } : card;
+		return this.#shown.size;
 	}
 
 	/** A newer version of a card wins; an older one (a late or replayed fact) changes nothing. */
-	#put(card: BoardCard) {
+	#put(card: BoardCard): boolean {
 		const known = this.#committed.get(card.id);
-		if (!known || card.version >= known.version) this.#committed.set(card.id, card);
+		if (known && card.version < known.version) return false;
+		this.#committed.set(card.id, card);
+		return true;
+	}
+
+	/** the card as this screen shows it, from the committed one and a pending move of it */
+	#overlay(card: BoardCard): BoardCard {
+		const move = this.pending.get(card.id);
+		return move && move.to !== card.column ? { ...card, column: move.to } : card;
+	}
+
+	/** Shows one card anew: out of the list it stood in, into its column's list at its place. */
+	#show(id: number) {
+		const committed = this.#committed.get(id);
+		const before = this.#shown.get(id);
+		const after = committed && this.#overlay(committed);
+		if (before === after) return;
+		if (before) {
+			const list = this.#lists[before.column];
+			list.cards = list.cards.filter((c) => c !== before);
+		}
+		if (after) {
+			const list = this.#lists[after.column];
+			list.cards = insertInOrder(list.cards, after);
+			this.#shown.set(id, after);
+		} else {
+			this.#shown.delete(id);
+		}
+	}
+
+	/** Shows every card anew (the first render, a snapshot): each list sorted once. */
+	#showAll() {
+		const grouped = Object.fromEntries(COLUMNS.map((c) => [c, [] as BoardCard[]])) as Record<
+			Column,
+			BoardCard[]
+		>;
+		for (const id of [...this.#shown.keys()]) if (!this.#committed.has(id)) this.#shown.delete(id);
+		for (const card of this.#committed.values()) {
+			const shown = this.#overlay(card);
+			if (this.#shown.get(card.id) !== shown) this.#shown.set(card.id, shown);
+			grouped[shown.column].push(shown);
+		}
+		for (const column of COLUMNS) {
+			const list = this.#lists[column];
+			const next = grouped[column].sort(compareCards);
+			// a column whose cards did not change keeps its array: its list is not even diffed
+			if (!sameCards(list.cards, next)) list.cards = next;
+		}
 	}
 
 	/**
@@ -100,7 +144,7 @@ export class BoardState {
 	apply(event: BoardEvent): ApplyResult {
 		if (event.seq <= this.applied) return 'stale';
 		if (event.seq !== this.applied + 1) return 'gap';
-		this.#put(event.card);
+		if (this.#put(event.card)) this.#show(event.card.id);
 		this.applied = event.seq;
 		return 'applied';
 	}
@@ -111,16 +155,18 @@ export class BoardState {
 		const next = new Map(cards.map((c) => [c.id, c]));
 		for (const id of [...this.#committed.keys()]) if (!next.has(id)) this.#committed.delete(id);
 		for (const card of next.values()) this.#put(card);
+		this.#showAll();
 		this.applied = head;
 	}
 
 	/** Adopts the server's current card (sent with a refusal): what really is, whatever we showed. */
 	adopt(card: BoardCard) {
-		this.#put(card);
+		if (this.#put(card)) this.#show(card.id);
 	}
 
 	begin(card: BoardCard, move: PendingMove) {
 		this.pending.set(card.id, move);
+		this.#show(card.id);
 		this.marks(card.id).busy = true;
 	}
 
@@ -128,6 +174,7 @@ export class BoardState {
 	settle(cardId: number, idempotencyKey: string) {
 		if (this.pending.get(cardId)?.idempotencyKey !== idempotencyKey) return;
 		this.pending.delete(cardId);
+		this.#show(cardId);
 		this.marks(cardId).busy = false;
 	}
 
@@ -157,6 +204,18 @@ export class BoardState {
 		}
 		return marks;
 	}
+}
+
+/** A new list with `card` at its place in the board's order (the list is in that order). */
+function insertInOrder(list: BoardCard[], card: BoardCard): BoardCard[] {
+	let low = 0;
+	let high = list.length;
+	while (low < high) {
+		const mid = (low + high) >>> 1;
+		if (compareCards(list[mid], card) < 0) low = mid + 1;
+		else high = mid;
+	}
+	return [...list.slice(0, low), card, ...list.slice(low)];
 }
 
 function sameCards(a: BoardCard[], b: BoardCard[]): boolean {

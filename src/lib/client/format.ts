@@ -1,8 +1,50 @@
 import { m } from '$lib/paraglide/messages';
 
+interface Formats {
+	time: Intl.DateTimeFormat;
+	dateKey: Intl.DateTimeFormat;
+	date: Intl.DateTimeFormat;
+}
+
+/**
+ * Building a DateTimeFormat costs far more than formatting with it (ICU loads the locale's and
+ * the zone's data): built once per (locale, zone) and process, not per page render.
+ */
+const formatsByKey = new Map<string, Formats>();
+
+function formats(locale: string, timeZone: string): Formats {
+	const key = `${locale} ${timeZone}`;
+	let found = formatsByKey.get(key);
+	if (!found) {
+		found = {
+			time: new Intl.DateTimeFormat(locale, {
+				timeZone,
+				hour: '2-digit',
+				minute: '2-digit',
+				hourCycle: 'h23'
+			}),
+			// en-CA formats as YYYY-MM-DD: a sortable local-date key
+			dateKey: new Intl.DateTimeFormat('en-CA', {
+				timeZone,
+				year: 'numeric',
+				month: '2-digit',
+				day: '2-digit'
+			}),
+			date: new Intl.DateTimeFormat(locale, {
+				timeZone,
+				month: 'short',
+				day: 'numeric',
+				weekday: 'short'
+			})
+		};
+		formatsByKey.set(key, found);
+	}
+	return found;
+}
+
 /**
  * Times as the store reads them: every clock on the board is the store's own time zone, whatever
- * the screen's. Formatters are built once per (locale, zone): 500 cards share them.
+ * the screen's. 500 cards share one set of formatters.
  */
 export class StoreTime {
 	readonly #time: Intl.DateTimeFormat;
@@ -15,25 +57,10 @@ export class StoreTime {
 	constructor(locale: string, timeZone: string) {
 		this.locale = locale;
 		this.timeZone = timeZone;
-		this.#time = new Intl.DateTimeFormat(locale, {
-			timeZone,
-			hour: '2-digit',
-			minute: '2-digit',
-			hourCycle: 'h23'
-		});
-		// en-CA formats as YYYY-MM-DD: a sortable local-date key
-		this.#dateKey = new Intl.DateTimeFormat('en-CA', {
-			timeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit'
-		});
-		this.#date = new Intl.DateTimeFormat(locale, {
-			timeZone,
-			month: 'short',
-			day: 'numeric',
-			weekday: 'short'
-		});
+		const f = formats(locale, timeZone);
+		this.#time = f.time;
+		this.#dateKey = f.dateKey;
+		this.#date = f.date;
 	}
 
 	/** HH:MM in the store's zone */

@@ -1,18 +1,15 @@
-import { io, type Socket } from 'socket.io-client';
 import type { Column } from '$lib/domain/board';
 import { checkMove, type MoveRefusal } from '$lib/domain/transitions';
 import type {
 	Ack,
 	BoardEvent,
-	ClientToServerEvents,
 	CommandError,
 	MoveCommand,
 	MoveResult,
-	ServerToClientEvents,
-	SocketAuth,
 	SyncResult
 } from '$lib/realtime/contract';
 import type { BoardState } from './board.svelte';
+import { openBoardSocket, type BoardSocket } from './socket';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -21,8 +18,6 @@ export type MoveOutcome =
 	| { ok: true }
 	| { ok: false; local: true; reason: MoveRefusal | 'busy' }
 	| { ok: false; local: false; error: CommandError };
-
-type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 8_000;
 /** how long a move keeps retrying (same idempotency key) before the screen gives it up */
@@ -58,16 +53,19 @@ export class LiveBoard {
 	}
 
 	connect() {
-		const auth: SocketAuth = { store: this.store };
-		const socket: BoardSocket = io({ transports: ['websocket'], auth });
+		const socket = openBoardSocket(this.store);
 		this.#socket = socket;
 
-		socket.on('connect', () => {
+		const online = () => {
 			this.status = 'online';
 			this.offlineSince = null;
 			for (const wake of this.#waiters.splice(0)) wake();
 			void this.sync();
-		});
+		};
+		socket.on('connect', online);
+		// opened ahead (hooks.client.ts), it may be connected already: what it heard before these
+		// handlers were attached is what this sync catches up on
+		if (socket.connected) online();
 		socket.on('disconnect', () => this.#wentOffline());
 		socket.on('session:revoked', () => {
 			this.#socket = undefined;

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { connect, type Sql } from './db/connect';
 import { createRealtime, type Realtime } from './realtime/server';
 import { readConfig } from './config';
+import { Snapshots } from './board/snapshots';
 
 /**
  * The process-wide services: one `sql`, one Socket.IO server. They are kept on `globalThis`
@@ -10,6 +11,8 @@ import { readConfig } from './config';
  */
 export interface Services {
 	sql: Sql;
+	/** the boards last read, shared by page loads, the JSON API and socket catch-up */
+	snapshots: Snapshots;
 	realtime: Realtime;
 	instanceName: string;
 	allowedOrigins: readonly string[];
@@ -35,13 +38,15 @@ export async function startServices(options: {
 	if (!databaseUrl) throw new Error('DATABASE_URL is not set');
 	const sql = connect(databaseUrl);
 	const instanceName = options.instanceName ?? config.instanceName;
+	const snapshots = new Snapshots(sql);
 	const realtime = await createRealtime(options.httpServer, {
 		sql,
+		snapshots,
 		redisUrl: options.redisUrl ?? config.redisUrl,
 		instanceName,
 		allowedOrigins: config.allowedOrigins
 	});
-	const services = { sql, realtime, instanceName, allowedOrigins: config.allowedOrigins };
+	const services = { sql, snapshots, realtime, instanceName, allowedOrigins: config.allowedOrigins };
 	(globalThis as Holder)[KEY] = services;
 	return services;
 }

@@ -18,6 +18,7 @@ import type { Sql } from '../db/connect';
 import * as board from '../db/board';
 import * as stores from '../db/stores';
 import { moveCard } from '../board/move';
+import { Snapshots } from '../board/snapshots';
 import { parse, parseMove, syncRequest } from '../board/commands';
 import { can, canMoveAny, type Role } from '$lib/domain/permissions';
 import { actorLabel, actorUserId, authenticate, COOKIES, rolesIn, type Principal } from '../auth/principal';
@@ -46,6 +47,8 @@ export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, obj
 
 export interface RealtimeDeps {
 	sql: Sql;
+	/** the boards last read (shared with the pages); its own when not given */
+	snapshots?: Snapshots;
 	redisUrl?: string;
 	instanceName: string;
 	/** the head heartbeat's interval; tests shorten it */
@@ -83,6 +86,7 @@ export const roomOf = (storeId: number) => `store:${storeId}`;
  */
 export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 	const { sql } = deps;
+	const snapshots = deps.snapshots ?? new Snapshots(sql);
 	const rateLimit = deps.rateLimit ?? RATE_LIMIT;
 	const io: BoardServer = new Server(httpServer, {
 		// websocket only: several instances need no sticky sessions
@@ -262,7 +266,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				return ack(request);
 			}
 			try {
-				ack({ ok: true, data: await sync(sql, storeId, request.data.since) });
+				ack({ ok: true, data: await sync(sql, snapshots, storeId, request.data.since) });
 			} catch (error) {
 				console.error('[board:sync]', error);
 				ack({ ok: false, error: { code: 'unavailable', message: 'could not read the board' } });
@@ -390,7 +394,12 @@ async function storeRolesOf(sql: Sql, pairs: { userId: number; storeId: number }
 }
 
 /** What a screen behind `since` needs: the missed events, or a snapshot when too far behind. */
-export async function sync(sql: Sql, storeId: number, since: number): Promise<SyncResult> {
+export async function sync(
+	sql: Sql,
+	snapshots: Snapshots,
+	storeId: number,
+	since: number
+): Promise<SyncResult> {
 	// The head first: events read after it reach at least that far. (Read after the events, a move
 	// committing in between made an up-to-date screen look out of step, and it got a snapshot.)
 	const head = (await board.heads(sql, [storeId])).get(storeId) ?? 0;
@@ -401,6 +410,6 @@ export async function sync(sql: Sql, storeId: number, since: number): Promise<Sy
 			return { kind: 'events', head: events[events.length - 1].seq, events };
 		}
 	}
-	const snap = await board.snapshot(sql, storeId);
+	const snap = await snapshots.read(storeId, head);
 	return { kind: 'snapshot', head: snap.head, cards: snap.cards };
 }

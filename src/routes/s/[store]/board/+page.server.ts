@@ -1,4 +1,3 @@
-import * as board from '$lib/server/db/board';
 import { getServices } from '$lib/server/services';
 import { requirePageAccess } from '$lib/server/http/access';
 import { COOKIES } from '$lib/server/auth/principal';
@@ -21,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 			});
 		}
 	}
-	const { head, cards } = await board.snapshot(getServices().sql, store.id);
+	const { head, cards } = await getServices().snapshots.read(store.id);
 	return {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
 		viewer: {

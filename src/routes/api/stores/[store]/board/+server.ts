@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import type { BoardSnapshot } from '$lib/realtime/contract';
-import * as board from '$lib/server/db/board';
 import { getServices } from '$lib/server/services';
 import { requireApiAccess } from '$lib/server/http/access';
 import type { RequestHandler } from './$types';
@@ -9,7 +8,7 @@ export const GET: RequestHandler = async (event) => {
 	const access = await requireApiAccess(event, event.params.store, 'board:view');
 	if (!access.ok) return access.response;
 	const { store } = access.access;
-	const { head, cards } = await board.snapshot(getServices().sql, store.id);
+	const { head, cards } = await getServices().snapshots.read(store.id);
 	const snapshot: BoardSnapshot = {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
 		head,

@@ -14,5 +14,6 @@ export const GET: RequestHandler = async (event) => {
 	const { url } = event;
 	const request = parse(syncRequest, { since: Number(url.searchParams.get('since') ?? 'NaN') });
 	if (!request.ok) return errorResponse(request.error);
-	return json(await sync(getServices().sql, store.id, request.data.since));
+	const { sql, snapshots } = getServices();
+	return json(await sync(sql, snapshots, store.id, request.data.since));
 };
