@@ -102,7 +102,7 @@ export async function launch(): Promise<Browser> {
 	});
 }
 
-const newPage = (browser: Browser) => openBrowserPage(browser, INIT);
+const newPage = (browser: Browser, url: string) => openBrowserPage(browser, INIT, url);
 
 /** Waits for the ready signal; returns which one it was and when (ms since navigation start). */
 async function waitReady(page: Page, preferAttr: boolean, timeoutMs: number) {
@@ -136,7 +136,7 @@ export async function measureLoads(browser: Browser, url: string, runs: number, 
 	let cardSelector: string | null = null;
 	const jsUrls = new Set<string>();
 	for (let i = 0; i < runs; i++) {
-		const { context, page } = await newPage(browser);
+		const { context, page } = await newPage(browser, url);
 		if (i === 0) {
 			page.on('response', (r) => {
 				const u = new URL(r.url());
@@ -205,7 +205,7 @@ export async function measureRemoteMoves(
 	intervalMs: number,
 	profileFile?: string
 ): Promise<RemoteMoveTiming> {
-	const { context, page } = await newPage(browser);
+	const { context, page } = await newPage(browser, url);
 	try {
 		await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
 		await waitReady(page, true, 10_000).catch(() => undefined);

@@ -5,6 +5,8 @@
 import type { Sql } from '../../src/lib/server/db/connect';
 import { mulberry32 } from '../../src/lib/server/db/seed';
 import type { BoardCard, Column } from '../../src/lib/domain/board';
+import * as sessions from '../../src/lib/server/auth/sessions';
+import { COOKIES } from '../../src/lib/server/auth/principal';
 
 export interface StoreSpec {
 	slug: string;
@@ -92,6 +94,18 @@ export async function createFixture(sql: Sql, specs: StoreSpec[]): Promise<Fixtu
 		),
 		['username', 'display_name'],
 		true
+	);
+	await insertMany(
+		sql,
+		'store_roles',
+		specs.flatMap((_, k) =>
+			Array.from({ length: staffPerStore }, (_, i) => ({
+				user_id: users[k * staffPerStore + i].id,
+				store_id: storeIds[k].id,
+				role: i < 5 ? 'advisor' : 'technician'
+			}))
+		),
+		['user_id', 'store_id', 'role']
 	);
 	const bays = await insertMany(
 		sql,
@@ -208,4 +222,21 @@ export async function createFixture(sql: Sql, specs: StoreSpec[]): Promise<Fixtu
 				.map((c) => ({ id: c.id, column: c.column, version: c.version }))
 		};
 	});
+}
+
+/**
+ * The bench's signed-in advisor: an advisor of every bench store with a real session, as a
+ * browser holds it after signing in. Returns the cookie (`wb_session=…`) every client presents.
+ */
+export async function createBenchSession(sql: Sql, stores: FixtureStore[]): Promise<string> {
+	const [user] = await sql<{ id: number }[]>`
+		insert into users (username, display_name) values ('bench-advisor', '压测顾问') returning id::int`;
+	await insertMany(
+		sql,
+		'store_roles',
+		stores.map((s) => ({ user_id: user.id, store_id: s.id, role: 'advisor' })),
+		['user_id', 'store_id', 'role']
+	);
+	const { token } = await sessions.create(sql, user.id, { address: '127.0.0.1', userAgent: 'bench' });
+	return `${COOKIES.session}=${token}`;
 }

@@ -33,13 +33,13 @@ import { migrate } from '../../src/lib/server/db/migrate';
 import * as boardDb from '../../src/lib/server/db/board';
 import { moveCard } from '../../src/lib/server/board/move';
 import { adminDatabaseUrl, databaseUrl } from '../adminUrl';
-import { createFixture, type FixtureStore } from './fixture';
+import { createBenchSession, createFixture, type FixtureStore } from './fixture';
 import { ask, cpuBetween, cpuByPid, cpuSeconds, machineJiffies, forkTs, freePort, rssBytes, startProcess, startedPids, stopAll, type Proc } from './procs';
 import { fmt, nowMs, round, sleep, summarize, table, type Summary } from './stats';
 import { launch, measureLoads, measureRemoteMoves } from './browser';
 import { dbThroughput, functionMove, profileMove } from './dbprofile';
 import { Inspector } from './cpuprofile';
-import { appAuth, appSocketHeaders, openSocket, requestPage } from './clients';
+import { appAuth, appSocketHeaders, openSocket, requestPage, useSession } from './clients';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -490,6 +490,7 @@ async function main() {
 	];
 	let t = nowMs();
 	const fixture = await createFixture(sql, specs);
+	useSession(await createBenchSession(sql, fixture));
 	const big = fixture.find((s) => s.slug === 'bench-big')!;
 	log(`fixture: ${fixture.length} stores, ${fixture.reduce((s, f) => s + f.cards.length, 0)} cards in ${((nowMs() - t) / 1000).toFixed(1)} s`);
 
