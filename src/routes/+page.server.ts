@@ -1,14 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import { can } from '$lib/domain/permissions';
-import { rolesIn } from '$lib/server/auth/principal';
+import { COOKIES, rolesIn } from '$lib/server/auth/principal';
 import * as stores from '$lib/server/db/stores';
 import { getServices } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
 
 /** The stores this person may open; a paired screen goes straight to its own board. */
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, cookies }) => {
 	const principal = locals.principal;
-	if (!principal) redirect(303, '/login');
+	if (!principal) redirect(303, cookies.get(COOKIES.display) ? '/display' : '/login');
 	const all = await stores.list(getServices().sql);
 	const visible = all.filter((store) => can(rolesIn(principal, store), 'board:view'));
 	if (principal.kind !== 'user' && visible.length === 1) redirect(303, `/s/${visible[0].slug}/board`);

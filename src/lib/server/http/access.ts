@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { can, canMoveAny, type Action, type Role } from '$lib/domain/permissions';
 import type { CommandError } from '$lib/realtime/contract';
-import { actorLabel, actorUserId, rolesIn, type Principal } from '../auth/principal';
+import { actorLabel, actorUserId, COOKIES, rolesIn, type Principal } from '../auth/principal';
 import { anonymousRefusals, recordLater } from '../auth/audit';
 import * as stores from '../db/stores';
 import { getServices } from '../services';
@@ -54,7 +54,11 @@ export async function requirePageAccess(event: RequestEvent, slug: string, actio
 	const store = await readStore(slug);
 	if (!store) error(404, { message: `store "${slug}" not found`, code: 'storeNotFound' });
 	const principal = event.locals.principal;
-	if (!principal) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	if (!principal) {
+		// a screen whose credential was revoked has nobody to sign in: it goes back to pairing
+		if (event.cookies.get(COOKIES.display)) redirect(303, '/display');
+		redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	}
 	const roles = rolesIn(principal, store);
 	if (!can(roles, action)) {
 		const refusal = { code: 'forbidden', message: `${actorLabel(principal)} may not ${action} in ${slug}` } as const;
