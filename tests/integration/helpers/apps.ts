@@ -22,6 +22,8 @@ export async function startApp(options: {
 	redisUrl?: string;
 	heartbeatMs?: number;
 	rateLimit?: { perSecond: number; burst: number };
+	allowedOrigins?: string[];
+	revalidateMs?: number;
 }): Promise<App> {
 	const sql = connect(options.databaseUrl, 10);
 	const http = createServer((_req, res) => res.writeHead(404).end());
@@ -30,7 +32,9 @@ export async function startApp(options: {
 		redisUrl: options.redisUrl,
 		instanceName: options.name,
 		heartbeatMs: options.heartbeatMs,
-		rateLimit: options.rateLimit
+		rateLimit: options.rateLimit,
+		allowedOrigins: options.allowedOrigins,
+		revalidateMs: options.revalidateMs
 	});
 	await new Promise<void>((resolve, reject) => {
 		http.once('error', reject);

@@ -1,17 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Column } from '../../../src/lib/domain/board';
 import { STAFF_ROLES, type StaffRole } from '../../../src/lib/domain/permissions';
 import { connect, type Sql } from '../../../src/lib/server/db/connect';
-import { createRealtime } from '../../../src/lib/server/realtime/server';
 import * as sessions from '../../../src/lib/server/auth/sessions';
 import * as apiTokens from '../../../src/lib/server/auth/apiTokens';
 import { hashToken, newToken } from '../../../src/lib/server/auth/secrets';
 import { COOKIES, type Principal } from '../../../src/lib/server/auth/principal';
 import type { Store } from '../../../src/lib/server/db/stores';
-import type { App } from './apps';
+import { startApp } from './apps';
 import { freePort } from './processes';
 
 /**
@@ -219,45 +216,8 @@ export async function addCards(sql: Sql, store: AuthStore, specs: CardSpec[]): P
 	return ids;
 }
 
-/**
- * A realtime instance in this process, like helpers/apps.ts's startApp, with the security knobs
- * exposed: the Origin allow-list and the revalidation backstop's interval.
- */
-export async function startAuthApp(options: {
-	name: string;
-	databaseUrl: string;
-	redisUrl?: string;
-	allowedOrigins?: string[];
-	revalidateMs?: number;
-	rateLimit?: { perSecond: number; burst: number };
-}): Promise<App> {
-	const sql = connect(options.databaseUrl, 10);
-	const http = createServer((_req, res) => res.writeHead(404).end());
-	const realtime = await createRealtime(http, {
-		sql,
-		redisUrl: options.redisUrl,
-		instanceName: options.name,
-		allowedOrigins: options.allowedOrigins,
-		revalidateMs: options.revalidateMs,
-		rateLimit: options.rateLimit
-	});
-	await new Promise<void>((resolve, reject) => {
-		http.once('error', reject);
-		http.listen(0, '127.0.0.1', resolve);
-	});
-	const { port } = http.address() as AddressInfo;
-	return {
-		name: options.name,
-		url: `http://127.0.0.1:${port}`,
-		sql,
-		realtime,
-		async close() {
-			http.closeAllConnections();
-			await realtime.close();
-			await sql.end({ timeout: 5 });
-		}
-	};
-}
+/** A realtime instance in this process (its Origin allow-list and revalidation interval set). */
+export const startAuthApp = startApp;
 
 const webApps = new Set<ChildProcess>();
 process.on('exit', () => {
