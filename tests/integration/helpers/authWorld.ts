@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import type { Column } from '../../../src/lib/domain/board';
 import { STAFF_ROLES, type StaffRole } from '../../../src/lib/domain/permissions';
-import { connect, type Sql } from '../../../src/lib/server/db/connect';
+import type { Sql } from '../../../src/lib/server/db/connect';
 import * as sessions from '../../../src/lib/server/auth/sessions';
 import * as apiTokens from '../../../src/lib/server/auth/apiTokens';
 import { hashToken, newToken } from '../../../src/lib/server/auth/secrets';
