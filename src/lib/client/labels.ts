@@ -66,7 +66,8 @@ const ROLE: Record<Role, () => string> = {
 	service: m.role_service,
 	storeAdmin: m.role_storeAdmin,
 	groupAdmin: m.role_groupAdmin,
-	display: m.role_display
+	display: m.role_display,
+	welcomeDisplay: m.role_welcome_display
 };
 
 export const roleLabel = (role: Role) => ROLE[role]();

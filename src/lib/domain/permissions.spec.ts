@@ -4,14 +4,15 @@ import { ACTIONS, ROLES, can, canMoveAny, type Action, type Role } from './permi
 
 /** The matrix as a person would write it down: what each role may do, and nothing else. */
 const EXPECTED: Record<Role, Action[]> = {
-	advisor: ['board:view', 'card:move'],
-	director: ['board:view', 'card:move', 'audit:view'],
-	technician: ['board:view', 'card:move'],
-	parts: ['board:view'],
-	service: ['board:view', 'card:move'],
-	storeAdmin: ['board:view', 'display:manage', 'apiToken:manage', 'audit:view'],
-	groupAdmin: ['board:view', 'display:manage', 'apiToken:manage', 'audit:view'],
-	display: ['board:view']
+	advisor: ['board:view', 'welcome:view', 'card:move'],
+	director: ['board:view', 'welcome:view', 'card:move', 'audit:view'],
+	technician: ['board:view', 'welcome:view', 'card:move'],
+	parts: ['board:view', 'welcome:view'],
+	service: ['board:view', 'welcome:view', 'card:move'],
+	storeAdmin: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view'],
+	groupAdmin: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view'],
+	display: ['board:view', 'welcome:view'],
+	welcomeDisplay: ['welcome:view']
 };
 
 describe('the role × action matrix', () => {
@@ -45,7 +46,7 @@ describe('which moves a role may make', () => {
 		expect(allowed('service')).toEqual(['ready→confirmed', 'confirmed→ready']);
 	});
 	it('parts, store admins, group admins and displays move nothing', () => {
-		for (const role of ['parts', 'storeAdmin', 'groupAdmin', 'display'] as const) {
+		for (const role of ['parts', 'storeAdmin', 'groupAdmin', 'display', 'welcomeDisplay'] as const) {
 			expect(allowed(role), role).toEqual([]);
 			expect(canMoveAny([role]), role).toBe(false);
 		}

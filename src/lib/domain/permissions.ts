@@ -8,11 +8,12 @@ import type { Column } from './board';
  */
 export const STAFF_ROLES = ['advisor', 'director', 'technician', 'parts', 'service', 'storeAdmin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
-export type Role = StaffRole | 'groupAdmin' | 'display';
-export const ROLES: readonly Role[] = [...STAFF_ROLES, 'groupAdmin', 'display'];
+export type Role = StaffRole | 'groupAdmin' | 'display' | 'welcomeDisplay';
+export const ROLES: readonly Role[] = [...STAFF_ROLES, 'groupAdmin', 'display', 'welcomeDisplay'];
 
 export const ACTIONS = [
 	'board:view',
+	'welcome:view',
 	'card:move',
 	'display:manage',
 	'apiToken:manage',
@@ -30,33 +31,40 @@ interface Grant {
 
 export const PERMISSIONS: Record<Role, Grant> = {
 	// 服务顾问: runs the flow of the cards end to end
-	advisor: { actions: ['board:view', 'card:move'], moves: 'any' },
+	advisor: { actions: ['board:view', 'welcome:view', 'card:move'], moves: 'any' },
 	// 技术总监: hands folders back (prep → ready), dispatches, decides QC and rework
-	director: { actions: ['board:view', 'card:move', 'audit:view'], moves: 'any' },
+	director: { actions: ['board:view', 'welcome:view', 'card:move', 'audit:view'], moves: 'any' },
 	// 维修技师: reports a job done (in bay → QC) and takes back rework (QC → in bay)
 	technician: {
-		actions: ['board:view', 'card:move'],
+		actions: ['board:view', 'welcome:view', 'card:move'],
 		moves: [
 			['inBay', 'qc'],
 			['qc', 'inBay']
 		]
 	},
 	// 零件: reads the board; parts work is done on the card (issue #5), not by moving it
-	parts: { actions: ['board:view'] },
+	parts: { actions: ['board:view', 'welcome:view'] },
 	// 客服: the confirmation call confirms (ready → confirmed) or reschedules (confirmed → ready)
 	service: {
-		actions: ['board:view', 'card:move'],
+		actions: ['board:view', 'welcome:view', 'card:move'],
 		moves: [
 			['ready', 'confirmed'],
 			['confirmed', 'ready']
 		]
 	},
 	// 店长 / IT: pairs screens, makes tokens, reads the audit log; does not drag cards
-	storeAdmin: { actions: ['board:view', 'display:manage', 'apiToken:manage', 'audit:view'] },
+	storeAdmin: {
+		actions: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view']
+	},
 	// a dealer group's manager: sees and administers every store of the group
-	groupAdmin: { actions: ['board:view', 'display:manage', 'apiToken:manage', 'audit:view'] },
-	// a wall TV or welcome board: reads, never writes
-	display: { actions: ['board:view'] }
+	groupAdmin: {
+		actions: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view']
+	},
+	// a wall TV in the workshop: reads the board, never writes
+	display: { actions: ['board:view', 'welcome:view'] },
+	// the welcome board at reception faces customers: today's arrivals, masked, and nothing else
+	// (not the board, whose cards carry full plates and names)
+	welcomeDisplay: { actions: ['welcome:view'] }
 };
 
 /** Whether any of `roles` may do `action`; for `card:move`, this particular move. */

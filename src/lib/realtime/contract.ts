@@ -74,6 +74,8 @@ export interface ServerToClientEvents {
 	'card:moved': (event: BoardEvent) => void;
 	/** periodic head-sequence heartbeat: a screen behind it has missed something */
 	'board:head': (head: { seq: number }) => void;
+	/** to welcome boards: the store's board changed (up to `seq`); they reload their own page data */
+	'welcome:changed': (change: { seq: number }) => void;
 	/** sent just before the server disconnects a socket whose credential was revoked */
 	'session:revoked': () => void;
 }
@@ -87,6 +89,8 @@ export interface ServerToClientEvents {
 export interface SocketAuth {
 	store?: string;
 	token?: string;
+	/** 'welcome': a welcome board's socket (nudges only); a welcome display always gets this */
+	view?: 'board' | 'welcome';
 }
 
 /** Why a handshake was refused: the `message` of the client's `connect_error`. */

@@ -42,7 +42,8 @@ export function rolesIn(principal: Principal, store: { id: number; groupId: numb
 			return roles;
 		}
 		case 'display':
-			return principal.storeId === store.id ? ['display'] : [];
+			if (principal.storeId !== store.id) return [];
+			return [principal.screen === 'wall' ? 'display' : 'welcomeDisplay'];
 		case 'apiToken':
 			return principal.storeId === store.id ? [principal.role] : [];
 	}

@@ -30,6 +30,8 @@ import * as apiTokens from '../auth/apiTokens';
 
 interface SocketData {
 	storeId: number;
+	/** which screen the socket serves: the board (full cards) or a welcome board (nudges only) */
+	view: 'board' | 'welcome';
 	/** what the socket was opened with, to disconnect it when that is revoked (not the whole
 	 * principal: a person with roles in many stores would cost every one of their screens) */
 	credential: Credential;
@@ -79,6 +81,8 @@ export const credentialRoom = ({ kind, id }: Credential) => `${kind}:${id}`;
 const RATE_LIMIT = { perSecond: 20, burst: 40 };
 
 export const roomOf = (storeId: number) => `store:${storeId}`;
+/** the welcome boards of a store: told that something changed, never sent a card */
+export const welcomeRoomOf = (storeId: number) => `welcome:${storeId}`;
 
 /**
  * Builds the Socket.IO server on an HTTP server. Each handler validates, does its work in one
@@ -109,13 +113,15 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		redis = { pub, sub };
 	}
 
-	const broadcast = (storeId: number, event: BoardEvent) =>
+	const broadcast = (storeId: number, event: BoardEvent) => {
 		io.to(roomOf(storeId)).emit('card:moved', event);
+		io.to(welcomeRoomOf(storeId)).emit('welcome:changed', { seq: event.seq });
+	};
 
 	// The handshake decides who the socket is and which store room it joins (G7, G8).
 	io.use(async (socket, next) => {
 		const { headers, address } = socket.handshake;
-		const auth = (socket.handshake.auth ?? {}) as { store?: unknown; token?: unknown };
+		const auth = (socket.handshake.auth ?? {}) as { store?: unknown; token?: unknown; view?: unknown };
 		const refuse = (reason: HandshakeError, principal: Principal | null, storeId: number | null) => {
 			const admitted = principal ? { write: true, suppressed: 0 } : anonymousRefusals.admit(address);
 			if (!admitted.write) return next(new Error(reason));
@@ -158,9 +164,15 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 						: undefined;
 			if (!store) return refuse('storeNotFound', principal, null);
 			const roles = rolesIn(principal, store);
-			if (!can(roles, 'board:view')) return refuse('forbidden', principal, store.id);
+			// the board (full cards), or the welcome board (a nudge when something changed): a screen
+			// that may only see the welcome board gets that, whatever it asked for
+			const view = auth.view === 'welcome' || !can(roles, 'board:view') ? 'welcome' : 'board';
+			if (!can(roles, view === 'board' ? 'board:view' : 'welcome:view')) {
+				return refuse('forbidden', principal, store.id);
+			}
 			socket.data = {
 				storeId: store.id,
+				view,
 				credential: credentialOf(principal),
 				userId: actorUserId(principal),
 				roles,
@@ -179,7 +191,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	io.on('connection', (socket) => {
 		// roles are read at each command: the revalidation may have changed them since
 		const { storeId, credential, userId } = socket.data;
-		socket.join([roomOf(storeId), credentialRoom(credential)]);
+		const boardRoom = socket.data.view === 'board' ? roomOf(storeId) : welcomeRoomOf(storeId);
+		socket.join([boardRoom, credentialRoom(credential)]);
 		const source = `socket ${socket.data.address} ${deps.instanceName}`;
 		const refused = (action: string, error: CommandError, detail: Record<string, unknown> = {}) =>
 			recordLater(sql, {
@@ -260,6 +273,11 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			if (typeof ack !== 'function') return;
 			const input = args.length === 2 ? args[0] : undefined;
 			if (!allow()) return ack(limited('board:sync'));
+			if (socket.data.view !== 'board') {
+				const error = { code: 'forbidden', message: 'a welcome board reads its own page, not the board' } as const;
+				refused('board:sync', error);
+				return ack({ ok: false, error });
+			}
 			const request = parse(syncRequest, input);
 			if (!request.ok) {
 				refused('board:sync', request.error);
@@ -280,13 +298,13 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	const beat = async () => {
 		if (beating) return; // a slow database must not pile up heartbeats
 		const storeIds = [...io.of('/').adapter.rooms.keys()]
-			.filter((room) => room.startsWith('store:'))
-			.map((room) => Number(room.slice(6)));
+			.filter((room) => room.startsWith('store:') || room.startsWith('welcome:'))
+			.map((room) => Number(room.slice(room.indexOf(':') + 1)));
 		if (storeIds.length === 0) return;
 		beating = true;
 		try {
 			for (const [storeId, seq] of await board.heads(sql, storeIds)) {
-				io.local.to(roomOf(storeId)).emit('board:head', { seq });
+				io.local.to([roomOf(storeId), welcomeRoomOf(storeId)]).emit('board:head', { seq });
 			}
 		} catch (error) {
 			console.warn(`[heartbeat] ${(error as Error).message}`);
