@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
 /**
- * Processes a test starts itself: app instances and a Redis server. Each is recorded by PID and
- * stopped by PID, never by name; whatever is still running when the test process exits is killed.
+ * Processes a test starts itself: app instances, a Redis server, a Postgres server
+ * (postgresProcess.ts). Each is recorded by PID and stopped by PID, never by name; whatever is
+ * still running when the test process exits is killed, each with its own last signal.
  */
-const started = new Set<ChildProcess>();
+const started = new Map<ChildProcess, NodeJS.Signals>();
 process.on('exit', () => {
-	for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	for (const [child, signal] of started) {
+		if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+	}
 });
 
 export interface Child {
@@ -21,21 +24,41 @@ export interface Child {
 	output: string[];
 	/** SIGKILL by PID; resolves when it is gone */
 	kill(signal?: NodeJS.Signals): Promise<void>;
-	exited: Promise<void>;
+	/** resolves when it is gone, with how it ended: `exit code 1`, `signal SIGKILL` */
+	exited: Promise<string>;
+	/** whether `kill` was called: an exit without it is a crash */
+	readonly killed: boolean;
 }
 
 export { freePort };
 
-function launch(
+export interface LaunchOptions {
+	cwd?: string;
+	/** run as this user (a root test process starting Postgres, which refuses to run as root) */
+	uid?: number;
+	gid?: number;
+	/** sent if the test process exits with the child still running; default SIGKILL */
+	lastSignal?: NodeJS.Signals;
+}
+
+/** Spawns `command` and resolves once its stdout or stderr matched `ready`. */
+export function launch(
 	name: string,
 	command: string,
 	args: string[],
 	env: NodeJS.ProcessEnv,
 	ready: RegExp,
-	timeoutMs: number
+	timeoutMs: number,
+	options: LaunchOptions = {}
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray; output: string[] }> {
-	const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd() });
-	started.add(child);
+	const child = spawn(command, args, {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		cwd: options.cwd ?? process.cwd(),
+		uid: options.uid,
+		gid: options.gid
+	});
+	started.set(child, options.lastSignal ?? 'SIGKILL');
 	child.once('exit', () => started.delete(child));
 	const output: string[] = [];
 	return new Promise((resolve, reject) => {
@@ -43,16 +66,20 @@ function launch(
 			child.kill('SIGKILL');
 			reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${output.join('')}`));
 		}, timeoutMs);
+		// Redis and the instances say so on stdout, Postgres on stderr
+		let waiting = true;
 		const onData = (chunk: Buffer) => {
 			output.push(chunk.toString());
+			if (!waiting) return;
 			const match = output.join('').match(ready);
 			if (match) {
+				waiting = false;
 				clearTimeout(timer);
 				resolve({ child, match, output });
 			}
 		};
 		child.stdout!.on('data', onData);
-		child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		child.stderr!.on('data', onData);
 		child.once('error', (error) => {
 			clearTimeout(timer);
 			reject(error);
@@ -64,18 +91,25 @@ function launch(
 	});
 }
 
-function asChild(name: string, child: ChildProcess, port: number, output: string[]): Child {
-	const exited = new Promise<void>((resolve) => {
-		if (child.exitCode !== null || child.signalCode !== null) resolve();
-		else child.once('exit', () => resolve());
+export function asChild(name: string, child: ChildProcess, port: number, output: string[]): Child {
+	const status = () =>
+		child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`;
+	const exited = new Promise<string>((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) resolve(status());
+		else child.once('exit', () => resolve(status()));
 	});
+	let killed = false;
 	return {
 		name,
 		pid: child.pid!,
 		port,
 		output,
 		exited,
+		get killed() {
+			return killed;
+		},
 		async kill(signal = 'SIGKILL') {
+			killed = true;
 			if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, signal);
 			await exited;
 		}
@@ -108,7 +142,8 @@ export async function spawnInstance(options: {
 		30_000
 	);
 	const port = Number(match[1]);
-	return { ...asChild(options.name, child, port, output), url: `http://127.0.0.1:${port}` };
+	const url = `http://127.0.0.1:${port}`;
+	return Object.assign(asChild(options.name, child, port, output), { url });
 }
 
 /** A throwaway Redis on loopback: no persistence, so a restart starts empty, as after a crash. */
@@ -122,7 +157,8 @@ export async function startRedis(port?: number): Promise<Child & { url: string }
 		/Ready to accept connections/,
 		10_000
 	);
-	return { ...asChild(`redis-server:${p}`, child, p, output), url: `redis://127.0.0.1:${p}` };
+	const url = `redis://127.0.0.1:${p}`;
+	return Object.assign(asChild(`redis-server:${p}`, child, p, output), { url });
 }
 
 /** Fails, with the reason, when the Redis at `url` does not answer (tests never skip). */

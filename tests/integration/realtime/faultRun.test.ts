@@ -1,26 +1,46 @@
 /**
  * The fault run (G1, G2, G5, G6): advisors move cards with idempotency keys through two app
- * instances, each its own process, behind a Redis the test runs itself, while wall screens watch.
- * Mid-run one instance is SIGKILLed and replaced, and Redis is killed and started again. Every
- * command is logged as ok / failed / unknown; unknowns are retried with the same key. Afterwards:
- * nothing acknowledged is missing, nothing was applied twice, and every screen converges to
- * exactly the database's board (how long each took is printed).
+ * instances, each its own process, behind a Redis and a Postgres the test runs itself, while wall
+ * screens watch. Mid-run one instance is SIGKILLed and replaced, Redis is killed and started
+ * again, and Postgres is shut down (immediate shutdown, a crash to clients and to the data dir)
+ * with a COMMIT on the wire, kept down while the advisors keep sending, and started again on the
+ * same port and data dir. Every command is logged as ok / failed / unknown; unknowns are retried
+ * with the same key. Afterwards: nothing acknowledged is missing, nothing was applied twice, the
+ * SQL invariants hold, and every screen converges to exactly the database's board (how long each
+ * took is printed).
  */
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { connect, type Sql } from '../../../src/lib/server/db/connect';
+import { migrate } from '../../../src/lib/server/db/migrate';
 import { addStore, invariantViolations, snapshot, type FixtureStore } from '../helpers/boardFixture';
 import { cleanup } from '../helpers/apps';
 import { Advisor, Screen, until, type LoggedCommand } from '../helpers/clients';
 import { spawnInstance, startRedis, type Child } from '../helpers/processes';
+import {
+	initPostgres,
+	startPostgres,
+	type PostgresCluster,
+	type PostgresServer
+} from '../helpers/postgresProcess';
 
 const HEARTBEAT_MS = 1_000;
 /** ok answers between two faults; Redis stays down for longer, so that ioredis backs off */
 const PHASE = 50;
 const REDIS_DOWN = 120;
+/** how long Postgres stays down; the advisors' retries of `unavailable` back off 50, 100, ... ms */
+const POSTGRES_DOWN_MS = 1_500;
+/** the longest a screen may go without a head heartbeat once Postgres is back (G6's backstop) */
+const MAX_SILENCE_MS = 5 * HEARTBEAT_MS;
+/** the advisory lock that holds a COMMIT on the wire until Postgres goes down */
+const HOLD_COMMIT_LOCK = 727_424_242;
 
 const opened = cleanup();
-let db: TestDatabase;
+let stop = false;
+let cluster: PostgresCluster;
+let pg: PostgresServer;
+let db: { sql: Sql; url: string };
 let store: FixtureStore;
 let redis: Child & { url: string };
 const instances: Record<'a' | 'b', Child & { url: string }> = {} as never;
@@ -28,27 +48,60 @@ const instances: Record<'a' | 'b', Child & { url: string }> = {} as never;
 const timeline: string[] = [];
 const t0 = performance.now();
 const mark = (what: string) => timeline.push(`${((performance.now() - t0) / 1000).toFixed(2)}s ${what}`);
+/** processes that ended without the test killing them: a crash, which fails the run at once */
+const crashes: string[] = [];
+const watch = <C extends Child>(child: C): C => {
+	void child.exited.then((status) => {
+		if (child.killed) return;
+		crashes.push(`${child.name} (pid ${child.pid}) died by itself: ${status}`);
+		mark(crashes.at(-1)!);
+	});
+	return child;
+};
 
 beforeAll(async () => {
-	db = opened.add(await createTestDatabase(), (d) => d.drop());
+	// the run's own Postgres: stopping it must not touch the machine's shared one on 5432
+	cluster = opened.add(await initPostgres(), (c) => c.remove());
+	pg = watch(await startPostgres(cluster));
+	// whichever server is current at the end (the restarted one), by its PID
+	opened.add(null, () => pg.stop());
+	const admin = connect(cluster.url('postgres'), 1);
+	try {
+		await admin`create database faultrun`;
+	} finally {
+		await admin.end();
+	}
+	db = { url: cluster.url('faultrun'), sql: connect(cluster.url('faultrun')) };
+	opened.add(null, () => db.sql.end({ timeout: 2 }));
+	await migrate(db.sql, fileURLToPath(new URL('../../../db/migrations', import.meta.url)));
 	store = await addStore(db.sql, { cards: 12 });
-	redis = await startRedis();
+	redis = watch(await startRedis());
 	opened.add(null, () => redis.kill());
-	const spawn = (name: string, port?: number) =>
-		spawnInstance({ name, port, databaseUrl: db.url, redisUrl: redis.url, heartbeatMs: HEARTBEAT_MS });
+	const spawn = async (name: string, port?: number) =>
+		watch(
+			await spawnInstance({
+				name,
+				port,
+				databaseUrl: db.url,
+				redisUrl: redis.url,
+				heartbeatMs: HEARTBEAT_MS
+			})
+		);
 	[instances.a, instances.b] = await Promise.all([spawn('inst-a'), spawn('inst-b')]);
 	opened.add(null, () => Promise.all([instances.a.kill(), instances.b.kill()]));
-	for (const child of [redis, instances.a, instances.b]) {
+	for (const child of [pg, redis, instances.a, instances.b]) {
 		mark(`${child.name} pid ${child.pid} on port ${child.port}`);
 	}
+	mark(`postgres data dir ${cluster.dataDir}, binaries ${cluster.bin}`);
 });
 afterAll(() => opened.run());
 
-describe('fault run: an instance SIGKILLed and Redis restarted under load', () => {
+describe('fault run: an instance SIGKILLed, Redis and Postgres restarted under load', () => {
 	it('loses no acknowledged move, applies none twice, and every screen converges to the database', { timeout: 120_000 }, async () => {
 		onTestFailed(() => {
+			stop = true;
 			console.log(['[fault run] timeline:', ...timeline.map((line) => `  ${line}`)].join('\n'));
-			for (const child of [redis, instances.a, instances.b]) {
+			for (const child of [pg, redis, instances.a, instances.b]) {
 				console.log(`[fault run] ${child.name} output:\n${child.output.join('').slice(-3_000)}`);
 			}
 		});
@@ -67,9 +120,13 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 		const start = await page();
 
 		const screens: Screen[] = [];
+		/** when each screen heard the head heartbeat (ms since t0) */
+		const beats = new Map<Screen, number[]>();
 		for (let i = 0; i < 6; i++) {
 			const inst = i % 2 ? instances.b : instances.a;
 			const screen = new Screen(`tv${i + 1}@${inst.name}`, inst.url, store, page);
+			beats.set(screen, []);
+			screen.socket.on('board:head', () => beats.get(screen)!.push(performance.now() - t0));
 			screens.push(opened.add(await screen.start(), (s) => s.stop()));
 		}
 		// five advisors, three of them on the instance that will be killed; each owns two cards and
@@ -92,22 +149,33 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 		}
 
 		let oks = 0;
-		let stop = false;
 		const running = Promise.all(advisors.map((adv) => adv.run(() => stop, () => oks++)));
-		const okCount = (n: number) => until(() => oks >= n, `${n} acknowledged moves`, 30_000);
+		// after a failure the advisors' sockets are closed under them; awaited below otherwise
+		running.catch(() => {});
+		const okCount = (n: number) =>
+			until(
+				() => {
+					if (crashes.length > 0) throw new Error(crashes.join('; '));
+					return oks >= n;
+				},
+				`${n} acknowledged moves`,
+				30_000
+			);
 		mark('advisors started');
 
 		const replace = async (which: 'a' | 'b') => {
 			const old = instances[which];
 			await old.kill('SIGKILL');
 			mark(`SIGKILL ${old.name} (pid ${old.pid}) after ${oks} ok`);
-			instances[which] = await spawnInstance({
-				name: `${old.name}'`,
-				port: old.port,
-				databaseUrl: db.url,
-				redisUrl: redis.url,
-				heartbeatMs: HEARTBEAT_MS
-			});
+			instances[which] = watch(
+				await spawnInstance({
+					name: `${old.name}'`,
+					port: old.port,
+					databaseUrl: db.url,
+					redisUrl: redis.url,
+					heartbeatMs: HEARTBEAT_MS
+				})
+			);
 			mark(`replacement ${instances[which].name} pid ${instances[which].pid} on the same port`);
 		};
 		const killRedis = async () => {
@@ -115,8 +183,82 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 			mark(`SIGKILL redis (pid ${redis.pid}) after ${oks} ok`);
 		};
 		const restartRedis = async () => {
-			redis = await startRedis(redis.port);
+			redis = watch(await startRedis(redis.port));
 			mark(`redis restarted on the same port, pid ${redis.pid}, after ${oks} ok`);
+		};
+		// how many answers each command had got by now, and every answer that came after
+		const answered = () =>
+			new Map(advisors.flatMap((adv) => adv.log.map((c) => [c, c.attempts.length] as const)));
+		const answersSince = (then: Map<LoggedCommand, number>) =>
+			advisors.flatMap((adv) => adv.log.flatMap((c) => c.attempts.slice(then.get(c) ?? 0)));
+		const tally = (list: string[]) =>
+			list.map((a) => a.replace(/^unknown: .*/, 'unknown')).reduce<Record<string, number>>(
+				(m, a) => ({ ...m, [a]: (m[a] ?? 0) + 1 }),
+				{}
+			);
+		const outage = { ms: 0, answers: {} as Record<string, number>, heldCommit: '', backAt: 0 };
+		const restartPostgres = async () => {
+			// A crash that lands between a move's last statement and its COMMIT's answer is what tells
+			// "ack after COMMIT" from "ack before COMMIT", but that window is a fraction of a
+			// millisecond. So the test makes one COMMIT wait on the wire: a deferred trigger (fired at
+			// COMMIT, before the commit record) waits for an advisory lock the test holds, and
+			// Postgres goes down while it waits. (Moves commit one at a time per store, on the
+			// store's sequence row, so one COMMIT is held and the other advisors' moves wait behind it.)
+			// its own client, not a reserve() of the pool: a reserved connection that dies under its
+			// holder can throw out of postgres.js 3.4.9's write timer; this one is only ended
+			const holder = connect(db.url, 1);
+			await holder`select pg_advisory_lock(${HOLD_COMMIT_LOCK})`;
+			await db.sql.unsafe(`
+				create function faultrun_hold_commit() returns trigger language plpgsql as $$
+				begin
+					perform pg_advisory_xact_lock(${HOLD_COMMIT_LOCK});
+					return null;
+				end $$`);
+			await db.sql`
+				create constraint trigger faultrun_hold_commit after insert on board_events
+				deferrable initially deferred for each row execute function faultrun_hold_commit()`;
+			const [held] = await until(
+				async () =>
+					(
+						await db.sql`
+							select 1 from pg_locks
+							where locktype = 'advisory' and objid = ${HOLD_COMMIT_LOCK} and not granted`
+					).length > 0,
+				'a COMMIT waits for the held lock',
+				10_000,
+				5
+			).then(() =>
+				db.sql<{ seq: number; waiting: number }[]>`
+					select (select last_seq::int from store_sequences where store_id = ${store.id}) as seq,
+						(select count(*)::int from pg_stat_activity
+							where wait_event_type = 'Lock' and datname = current_database()) as waiting`
+			);
+			// uncommitted, but visible to nobody else: the sequence row shows the last committed seq
+			outage.heldCommit =
+				`a COMMIT held on the wire after seq ${held.seq}, ` +
+				`${held.waiting} backends waiting on locks`;
+			const before = answered();
+			await pg.crash();
+			const down = performance.now();
+			mark(
+				`immediate shutdown of postgres (SIGQUIT to postmaster pid ${pg.pid}) after ${oks} ok, ` +
+					outage.heldCommit
+			);
+			// an outage of a set length is the point here: the advisors keep sending meanwhile
+			await new Promise((resolve) => setTimeout(resolve, POSTGRES_DOWN_MS));
+			const during = answersSince(before);
+			pg = watch(await startPostgres(cluster));
+			outage.ms = Math.round(performance.now() - down);
+			outage.backAt = performance.now() - t0;
+			outage.answers = tally(during);
+			await holder.end({ timeout: 0 });
+			mark(
+				`postgres started again on the same port and data dir, pid ${pg.pid}, after ` +
+					`${outage.ms} ms down; answers while down: ${JSON.stringify(outage.answers)}`
+			);
+			// the next query of this pool reconnects; the trigger goes, commits are unhindered again
+			await db.sql`drop trigger faultrun_hold_commit on board_events`;
+			await db.sql`drop function faultrun_hold_commit()`;
 		};
 
 		await okCount(PHASE);
@@ -128,12 +270,16 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 		await okCount(oks + PHASE);
 		await replace('b');
 		await okCount(oks + PHASE);
+		await restartPostgres();
+		await okCount(oks + PHASE);
+		mark(`moves commit again after the postgres restart: ${oks} ok`);
 		// the run ends while Redis is down: the last moves reach only the screens of the instance that
 		// committed them, and the other screens must find out from the heartbeat
 		await killRedis();
 		await okCount(oks + PHASE);
 		stop = true;
 		await running;
+		expect(crashes, 'processes that died by themselves').toEqual([]);
 		const writesEnded = performance.now();
 		mark(`advisors stopped after ${oks} ok`);
 
@@ -155,6 +301,15 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 					...timeline.map((line) => `  ${line}`),
 					'[fault run] convergence after the last write (ms; null: never) and screen stats:',
 					...convergence.map((c) => `  ${JSON.stringify(c)}`),
+					'[fault run] heartbeats heard after postgres came back (s since start):',
+					...screens.map(
+						(s) =>
+							`  ${s.name}: ${beats
+								.get(s)!
+								.filter((at) => at >= outage.backAt)
+								.map((at) => (at / 1000).toFixed(1))
+								.join(' ')}`
+					),
 					`[fault run] database head ${truth.head}`
 				].join('\n')
 			);
@@ -163,6 +318,26 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 			expect(convergence.filter((c) => c.ms === null), 'screens that never converged').toEqual([]);
 		}
 		mark('all screens converged');
+		// The heartbeat is what tells a screen that it missed the last event (G6), so each instance
+		// must keep it going once Postgres is back, whatever its pool went through.
+		const convergedAt = performance.now() - t0;
+		const silences = screens.map((s) => {
+			const heard = beats.get(s)!.filter((at) => at > outage.backAt);
+			const times = [outage.backAt, ...heard, convergedAt];
+			return {
+				screen: s.name,
+				longestMs: Math.round(Math.max(...times.slice(1).map((at, i) => at - times[i])))
+			};
+		});
+		mark(
+			'longest heartbeat silence per screen since postgres came back (ms): ' +
+				silences.map((x) => `${x.screen} ${x.longestMs}`).join(', ')
+		);
+		if (silences.some((x) => x.longestMs > MAX_SILENCE_MS)) report();
+		expect(
+			silences.filter((x) => x.longestMs > MAX_SILENCE_MS),
+			`screens without a heartbeat for over ${MAX_SILENCE_MS} ms after the postgres restart`
+		).toEqual([]);
 		await restartRedis();
 
 		// and live delivery across instances comes back with Redis (G5). Until both instances have
@@ -248,16 +423,26 @@ describe('fault run: an instance SIGKILLed and Redis restarted under load', () =
 		};
 		report();
 		console.log(`[fault run] commands: ${JSON.stringify(summary)}`);
+		console.log(
+			`[fault run] postgres outage: ${outage.ms} ms down, ${outage.heldCommit}; ` +
+				`answers while down: ${JSON.stringify(outage.answers)}`
+		);
 
-		expect(ackedMissing).toEqual([]);
-		expect(ackedDifferent).toEqual([]);
-		expect(appliedTwice).toEqual([]);
-		expect(refusedButApplied).toEqual([]);
-		expect(strangers).toEqual([]);
-		expect(unresolved).toEqual([]);
+		expect(ackedMissing, 'acknowledged but not in the database').toEqual([]);
+		expect(ackedDifferent, 'acknowledged differently from the database').toEqual([]);
+		expect(appliedTwice, 'applied twice').toEqual([]);
+		expect(refusedButApplied, 'refused but applied').toEqual([]);
+		expect(strangers, 'applied but never issued').toEqual([]);
+		expect(unresolved, 'never settled').toEqual([]);
 		// unknown outcomes were really there and were really resolved by retries
 		expect(summary.unknownAtFirst).toBeGreaterThan(0);
 		expect(summary.replayed).toBeGreaterThan(0);
+		// the Postgres outage was under load: commands sent meanwhile were answered as unavailable
+		// (or not at all) and, being in the log above, were settled by retries
+		expect(
+			Object.keys(outage.answers).filter((a) => a === 'unavailable' || a === 'unknown'),
+			'answers while postgres was down'
+		).not.toEqual([]);
 		// the screens on the killed instance came back by themselves
 		for (const s of screens) expect(s.stats.connects).toBeGreaterThanOrEqual(2);
 		expect(await invariantViolations(db.sql)).toEqual([]);

@@ -64,6 +64,7 @@ export interface RealtimeDeps {
 }
 
 const REVALIDATE_MS = 5_000;
+const HEADS_TIMEOUT_MS = 4_000;
 
 /** The room of every socket that holds one credential: revoking it disconnects them all. */
 type Credential = { kind: 'session' | 'display' | 'token'; id: number };
@@ -302,13 +303,20 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			.map((room) => Number(room.slice(room.indexOf(':') + 1)));
 		if (storeIds.length === 0) return;
 		beating = true;
+		// one read that never answers (a connection lost under it) must not silence the heartbeat
+		// for good: after this long the next beat may try again
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const giveUp = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error('heads read timed out')), HEADS_TIMEOUT_MS);
+		});
 		try {
-			for (const [storeId, seq] of await board.heads(sql, storeIds)) {
+			for (const [storeId, seq] of await Promise.race([board.heads(sql, storeIds), giveUp])) {
 				io.local.to([roomOf(storeId), welcomeRoomOf(storeId)]).emit('board:head', { seq });
 			}
 		} catch (error) {
 			console.warn(`[heartbeat] ${(error as Error).message}`);
 		} finally {
+			clearTimeout(timer);
 			beating = false;
 		}
 	};
