@@ -34,7 +34,7 @@ export async function prepareDatabase(config: Config, log: (line: string) => voi
 		if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
 		if (config.seedDemo && (await stores.list(sql)).length === 0) {
 			await seedDemo(sql);
-			log('seeded the demo store');
+			log('seeded the demo store: sign in as advisor1 (or director, tech1, admin…; README) with password demo1234');
 		}
 		return { url, stop, stores: await stores.list(sql) };
 	} finally {
