@@ -144,9 +144,19 @@ export class BoardState {
 	apply(event: BoardEvent): ApplyResult {
 		if (event.seq <= this.applied) return 'stale';
 		if (event.seq !== this.applied + 1) return 'gap';
-		if (this.#put(event.card)) this.#show(event.card.id);
+		if (event.type === 'card:archived') this.#remove(event.card);
+		else if (this.#put(event.card)) this.#show(event.card.id);
 		this.applied = event.seq;
 		return 'applied';
+	}
+
+	/** Takes a card off the board (archived): unless the screen already knows a newer version. */
+	#remove(card: BoardCard) {
+		const known = this.#committed.get(card.id);
+		if (known && card.version < known.version) return;
+		this.#committed.delete(card.id);
+		this.pending.delete(card.id);
+		this.#show(card.id);
 	}
 
 	/** Replaces the board with a snapshot taken at `head` (ignored when older than what we have). */

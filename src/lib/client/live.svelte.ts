@@ -82,7 +82,10 @@ export class LiveBoard {
 			// socket.io's own reconnection: a screen nobody touches must keep trying by itself
 			if (!socket.active) setTimeout(() => this.#socket === socket && socket.connect(), 3_000);
 		});
+		// every fact of the board, applied in one sequence whatever its kind
 		socket.on('card:moved', (event) => this.#receive([event]));
+		socket.on('card:created', (event) => this.#receive([event]));
+		socket.on('card:archived', (event) => this.#receive([event]));
 		socket.on('board:head', ({ seq }) => {
 			if (seq > this.board.applied) void this.sync();
 		});

@@ -15,6 +15,8 @@ export const ACTIONS = [
 	'board:view',
 	'welcome:view',
 	'card:move',
+	'appointment:book',
+	'appointment:override',
 	'display:manage',
 	'apiToken:manage',
 	'audit:view'
@@ -31,9 +33,23 @@ interface Grant {
 
 export const PERMISSIONS: Record<Role, Grant> = {
 	// 服务顾问: runs the flow of the cards end to end
-	advisor: { actions: ['board:view', 'welcome:view', 'card:move'], moves: 'any' },
-	// 技术总监: hands folders back (prep → ready), dispatches, decides QC and rework
-	director: { actions: ['board:view', 'welcome:view', 'card:move', 'audit:view'], moves: 'any' },
+	advisor: {
+		actions: ['board:view', 'welcome:view', 'card:move', 'appointment:book'],
+		moves: 'any'
+	},
+	// 技术总监: hands folders back (prep → ready), dispatches, decides QC and rework; the only one
+	// who may book past a slot's quota or the 80% (the override is recorded)
+	director: {
+		actions: [
+			'board:view',
+			'welcome:view',
+			'card:move',
+			'appointment:book',
+			'appointment:override',
+			'audit:view'
+		],
+		moves: 'any'
+	},
 	// 维修技师: reports a job done (in bay → QC) and takes back rework (QC → in bay)
 	technician: {
 		actions: ['board:view', 'welcome:view', 'card:move'],
@@ -44,9 +60,10 @@ export const PERMISSIONS: Record<Role, Grant> = {
 	},
 	// 零件: reads the board; parts work is done on the card (issue #5), not by moving it
 	parts: { actions: ['board:view', 'welcome:view'] },
-	// 客服: the confirmation call confirms (ready → confirmed) or reschedules (confirmed → ready)
+	// 客服: books from the reminder calls; the confirmation call confirms (ready → confirmed) or
+	// reschedules (confirmed → ready)
 	service: {
-		actions: ['board:view', 'welcome:view', 'card:move'],
+		actions: ['board:view', 'welcome:view', 'card:move', 'appointment:book'],
 		moves: [
 			['ready', 'confirmed'],
 			['confirmed', 'ready']

@@ -4,6 +4,7 @@
  */
 import type { BoardCard, Column } from '$lib/domain/board';
 import type { MoveRefusal } from '$lib/domain/transitions';
+import type { BookingRefusal } from '$lib/domain/capacity';
 
 export type ErrorCode =
 	| 'invalidInput'
@@ -38,19 +39,88 @@ export interface MoveCommand {
 	idempotencyKey: string;
 }
 
-/** A committed change of the board, numbered by the store's commit-ordered sequence. */
-export interface BoardEvent {
+/**
+ * A committed change of the board, numbered by the store's commit-ordered sequence; broadcast under
+ * its own `type` as the event name. Every event carries the card as it is after the change, so a
+ * screen applies any of them by the card's version; `card:archived` takes it off the board.
+ */
+interface CardEventBase {
 	seq: number;
-	type: 'card:moved';
 	card: BoardCard;
-	from: Column;
 	at: string;
 	actor: string;
 }
 
+export interface CardMovedEvent extends CardEventBase {
+	type: 'card:moved';
+	from: Column;
+}
+
+/** A new card: a booking's tentative appointment (临时预约) entering prep. */
+export interface CardCreatedEvent extends CardEventBase {
+	type: 'card:created';
+	appointmentId: number | null;
+}
+
+/** The card left the board (its appointment was cancelled); `card` is its last state. */
+export interface CardArchivedEvent extends CardEventBase {
+	type: 'card:archived';
+	reason: 'cancelled';
+}
+
+export type BoardEvent = CardMovedEvent | CardCreatedEvent | CardArchivedEvent;
+export type BoardEventType = BoardEvent['type'];
+
 export interface MoveResult {
-	event: BoardEvent;
+	event: CardMovedEvent;
 	/** true when this ack answers a retry of a command already applied */
+	replayed: boolean;
+}
+
+/**
+ * The booking API's errors (HTTP only: `POST /api/stores/:store/appointments`): a command error,
+ * or a refusal by the capacity rules with the rule's reason (422), or an unknown customer or
+ * vehicle (404).
+ */
+export interface BookingError {
+	code: ErrorCode | 'bookingRefused' | 'customerNotFound' | 'vehicleNotFound';
+	message: string;
+	reason?: BookingRefusal;
+	/** a director's override would allow it (slotFull, labourFull) */
+	needsOverride?: boolean;
+	/** the job type a refusal is about (unknownJobType, jobTypeNotQuick) */
+	jobType?: string;
+	/** partsNotInTime: the first day the parts are there, to propose instead */
+	firstBookableDay?: string;
+}
+
+/** A tentative appointment (临时预约) as booked. Times: `day` and `start` store-local. */
+export interface BookedAppointment {
+	id: number;
+	cardId: number;
+	customerId: number;
+	vehicleId: number;
+	status: 'tentative';
+	channel: 'phone' | 'web' | 'walkIn' | 'reminderCall';
+	day: string;
+	/** 'HH:MM' */
+	start: string;
+	/** ISO 8601, UTC */
+	scheduledAt: string;
+	jobs: string[];
+	labourMinutes: number;
+	tier: 'idle' | 'transition' | 'busy';
+	priceFactorPercent: number;
+	recommended: boolean;
+	/** booked past a quota or the 80% on a director's word */
+	overridden: boolean;
+}
+
+export interface BookingResult {
+	appointment: BookedAppointment;
+	/** the card's `card:created`, as broadcast */
+	event: CardCreatedEvent;
+	/** true when this answers a retry of a booking already made */
 	replayed: boolean;
 }
 
@@ -71,7 +141,9 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-	'card:moved': (event: BoardEvent) => void;
+	'card:moved': (event: CardMovedEvent) => void;
+	'card:created': (event: CardCreatedEvent) => void;
+	'card:archived': (event: CardArchivedEvent) => void;
 	/** periodic head-sequence heartbeat: a screen behind it has missed something */
 	'board:head': (head: { seq: number }) => void;
 	/** to welcome boards: the store's board changed (up to `seq`); they reload their own page data */

@@ -132,22 +132,35 @@ export async function invariantViolations(sql: Sql): Promise<string[]> {
 		where board_column is null
 			or board_column not in ('prep', 'ready', 'confirmed', 'inBay', 'qc', 'wash', 'handover')`;
 	for (const c of columns) problems.push(`card ${c.id} is in column ${c.column}`);
+	// a card starts at version 1 (made by a seed, or by a booking's card:created); each later event
+	// of it is one version
 	const versions = await sql<{ id: number; version: number; events: number }[]>`
-		select c.id::int, c.version, count(e.seq)::int as events
+		select c.id::int, c.version, count(e.seq) filter (where e.type <> 'card:created')::int as events
 		from cards c left join board_events e on e.card_id = c.id
-		group by c.id having c.version - 1 <> count(e.seq)`;
+		group by c.id having c.version - 1 <> count(e.seq) filter (where e.type <> 'card:created')`;
 	for (const v of versions) {
 		problems.push(`card ${v.id}: version ${v.version} but ${v.events} events`);
 	}
+	const created = await sql<{ id: number; problem: string }[]>`
+		select e.card_id::int as id, 'created at seq ' || e.seq || ' after an earlier event of it' as problem
+		from board_events e
+		where e.type = 'card:created' and exists (select 1 from board_events o
+			where o.store_id = e.store_id and o.card_id = e.card_id and o.seq < e.seq)
+		union all
+		select e.card_id::int, 'created at version ' || (e.payload -> 'card' ->> 'version')
+		from board_events e
+		where e.type = 'card:created' and (e.payload -> 'card' ->> 'version')::int <> 1`;
+	for (const c of created) problems.push(`card ${c.id}: ${c.problem}`);
 	// each card's events form one chain: every move starts where the previous one ended
 	const chains = await sql<{ cardId: number; seq: number; from: string; to: string; version: number }[]>`
 		select card_id::int as "cardId", seq::int, payload ->> 'from' as from,
 			payload -> 'card' ->> 'column' as to, (payload -> 'card' ->> 'version')::int as version
-		from board_events order by card_id, seq`;
+		from board_events where type = 'card:moved' order by card_id, seq`;
 	const initial = new Map(
 		(await sql<{ id: number; column: string; version: number }[]>`
 			select c.id::int, coalesce(
-				(select e.payload ->> 'from' from board_events e where e.card_id = c.id order by seq limit 1),
+				(select e.payload ->> 'from' from board_events e
+					where e.card_id = c.id and e.type = 'card:moved' order by seq limit 1),
 				c.board_column) as column, 1 as version
 			from cards c`).map((c) => [c.id, c])
 	);

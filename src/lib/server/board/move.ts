@@ -1,6 +1,6 @@
 import type { BoardCard, Column } from '$lib/domain/board';
 import { checkMove } from '$lib/domain/transitions';
-import type { Ack, BoardEvent, MoveCommand, MoveResult } from '$lib/realtime/contract';
+import type { Ack, CardMovedEvent, MoveCommand, MoveResult } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
 
 /** Who issued a command, and from where: what the audit row records. */
@@ -43,7 +43,7 @@ export async function moveCard(
 			//   concurrent move committed.
 			const [, [done], [locked], [current]] = await Promise.all([
 				tx`select pg_advisory_xact_lock(hashtextextended(${command.idempotencyKey}, ${storeId}))`,
-				tx<{ result: BoardEvent }[]>`
+				tx<{ result: CardMovedEvent }[]>`
 					select result from command_results
 					where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`,
 				tx`
@@ -91,7 +91,7 @@ export async function moveCard(
 				reworkCount: card.reworkCount + (check.rework ? 1 : 0),
 				columnEnteredAt: current.now
 			};
-			const event: Omit<BoardEvent, 'seq'> = {
+			const event: Omit<CardMovedEvent, 'seq'> = {
 				type: 'card:moved',
 				card: after,
 				from: card.column,
@@ -137,7 +137,7 @@ export async function moveCard(
 		if (error instanceof Refused) return error.ack;
 		// a concurrent retry with the same key committed first: hand back its result
 		if (isUniqueViolation(error, 'command_results_pkey')) {
-			const [done] = await sql<{ result: BoardEvent }[]>`
+			const [done] = await sql<{ result: CardMovedEvent }[]>`
 				select result from command_results
 				where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`;
 			if (done) return replay(done.result, command, actor);
@@ -150,7 +150,7 @@ export async function moveCard(
  * The first result of a key, unless the key was reused for another command, or the move is one
  * this actor may not make (someone else's key): then a refusal, not the other command's result.
  */
-function replay(event: BoardEvent, command: MoveCommand, actor: Actor): Ack<MoveResult> {
+function replay(event: CardMovedEvent, command: MoveCommand, actor: Actor): Ack<MoveResult> {
 	if (actor.mayMove && !actor.mayMove({ from: event.from, to: event.card.column })) {
 		return {
 			ok: false,

@@ -1,6 +1,7 @@
 import type { Column, StopWorkReason } from '../../domain/board';
 import type { Sql } from './connect';
 import { hashPassword } from '../auth/password';
+import { provisionBooking } from '../appointments/provision';
 
 /** Every demo user's password (README: how to sign in). Never used outside the demo seed. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -150,6 +151,8 @@ export async function seedDemo(
 		await tx`
 			insert into group_admins (user_id, group_id) values (${userId.get(login(GROUP_ADMIN[0]))!}, ${group.id})
 			on conflict do nothing`;
+		// booking: the default job types and an eight-hour day for each technician
+		await provisionBooking(tx as unknown as Sql, storeId);
 		const advisors = STAFF.filter((s) => s[2] === 'advisor').map((s) => userId.get(login(s[0]))!);
 		const technicians = STAFF.filter((s) => s[2] === 'technician').map((s) => userId.get(login(s[0]))!);
 

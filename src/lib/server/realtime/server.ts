@@ -114,8 +114,9 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		redis = { pub, sub };
 	}
 
+	// each fact under its own name (card:moved, card:created, ...), as the contract declares it
 	const broadcast = (storeId: number, event: BoardEvent) => {
-		io.to(roomOf(storeId)).emit('card:moved', event);
+		io.to(roomOf(storeId)).emit(event.type, event as never);
 		io.to(welcomeRoomOf(storeId)).emit('welcome:changed', { seq: event.seq });
 	};
 

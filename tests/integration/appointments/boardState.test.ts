@@ -1,0 +1,64 @@
+/**
+ * A screen's board applies card:created and card:archived in sequence like card:moved, live or
+ * replayed by board:sync (src/lib/client/board.svelte.ts). No server: the state alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { BoardState } from '$lib/client/board.svelte';
+import type { BoardCard } from '$lib/domain/board';
+import type { BoardEvent } from '$lib/realtime/contract';
+
+const card = (id: number, over: Partial<BoardCard> = {}): BoardCard => ({
+	id,
+	column: 'prep',
+	version: 1,
+	plate: `沪A·1000${id}`,
+	customerName: '王先生',
+	model: '朗逸',
+	dueAt: `2026-12-0${id}T02:00:00.000Z`,
+	walkIn: false,
+	jobSummary: '常规保养',
+	safety: false,
+	comeback: false,
+	complaint: false,
+	partsWaiting: false,
+	stopWork: null,
+	customerWaits: false,
+	washDeclined: false,
+	reworkCount: 0,
+	technician: null,
+	bay: null,
+	advisor: null,
+	columnEnteredAt: '2026-11-24T00:00:00.000Z',
+	...over
+});
+const base = { at: '2026-11-24T00:00:00.000Z', actor: 'advisor1' };
+
+describe('a screen’s board', () => {
+	it('puts a created card in its column at its place, in sequence', () => {
+		const board = new BoardState([card(1), card(3)], 4);
+		const created: BoardEvent = { ...base, seq: 5, type: 'card:created', card: card(2), appointmentId: 9 };
+		expect(board.apply({ ...created, seq: 6 })).toBe('gap');
+		expect(board.apply(created)).toBe('applied');
+		expect(board.columns.prep.map((c) => c.id)).toEqual([1, 2, 3]);
+		expect(board.apply(created)).toBe('stale');
+		expect(board.size).toBe(3);
+	});
+
+	it('moves a created card, then takes it off the board when archived', () => {
+		const board = new BoardState([], 0);
+		board.apply({ ...base, seq: 1, type: 'card:created', card: card(1), appointmentId: 1 });
+		board.apply({ ...base, seq: 2, type: 'card:moved', card: card(1, { column: 'ready', version: 2 }), from: 'prep' });
+		expect(board.columns.ready.map((c) => c.id)).toEqual([1]);
+		const archived: BoardEvent = {
+			...base,
+			seq: 3,
+			type: 'card:archived',
+			card: card(1, { column: 'ready', version: 3 }),
+			reason: 'cancelled'
+		};
+		expect(board.apply(archived)).toBe('applied');
+		expect(board.card(1)).toBeUndefined();
+		expect(board.columns.ready).toEqual([]);
+		expect(board.applied).toBe(3);
+	});
+});
