@@ -19,9 +19,9 @@ const CAPACITY = 200;
  *
  * INVARIANT this rests on: every change to what a store's board shows bumps that store's
  * sequence (store_sequences.last_seq) in the same transaction, by appending a board event. Today
- * the only writer of cards is moveCard(), which does. A new write path (editing a card, assigning
- * a technician, renaming a bay) must append an event too, or screens loading the page would get
- * the old board until the store's next event.
+ * the writers of cards are moveCard() and the booking (appointments/book.ts), which both do. A new
+ * write path (editing a card, assigning a technician, renaming a bay) must append an event too, or
+ * screens loading the page would get the old board until the store's next event.
  *
  * @example
  * const snapshots = new Snapshots(sql);
