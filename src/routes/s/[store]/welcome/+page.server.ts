@@ -1,0 +1,16 @@
+import { requirePageAccess } from '$lib/server/http/access';
+import { getServices } from '$lib/server/services';
+import * as welcome from '$lib/server/db/welcome';
+import { renewDisplayCookie } from './welcome.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { store, principal } = await requirePageAccess(event, event.params.store, 'welcome:view');
+	renewDisplayCookie(event, principal);
+	return {
+		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
+		/** a paired screen goes back to pairing when revoked; a person signs in again */
+		screen: principal.kind === 'display',
+		...(await welcome.read(getServices().sql, store, new Date()))
+	};
+};
