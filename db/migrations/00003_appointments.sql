@@ -125,3 +125,6 @@ insert into technician_shifts (store_id, user_id, weekday, minutes)
 select distinct r.store_id, r.user_id, d.weekday, 480
 from store_roles r cross join generate_series(1, 7) as d(weekday)
 where r.role = 'technician';
+
+-- the welcome board asks, per appointment of the day, for its card (handed over or not)
+create index cards_appointment on cards (appointment_id);

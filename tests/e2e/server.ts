@@ -6,11 +6,13 @@ import postgres from 'postgres';
 import { adminDatabaseUrl, databaseUrl } from '../adminUrl';
 
 const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe('drop database if exists wb_e2e with (force)');
-await admin.unsafe('create database wb_e2e');
+// E2E_DATABASE / VISUAL_DATABASE: two people running Playwright at once each take their own
+const name = process.env.E2E_DATABASE ?? 'wb_e2e';
+await admin.unsafe(`drop database if exists ${name} with (force)`);
+await admin.unsafe(`create database ${name}`);
 await admin.end();
 
-process.env.DATABASE_URL = databaseUrl('wb_e2e');
+process.env.DATABASE_URL = databaseUrl(name);
 process.env.PORT = process.env.E2E_PORT ?? '3100';
 process.env.HOST = '127.0.0.1';
 await import('../../src/server/start');

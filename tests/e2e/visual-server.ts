@@ -24,11 +24,13 @@ class ShiftedDate extends RealDate {
 globalThis.Date = ShiftedDate as DateConstructor;
 
 const admin = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe('drop database if exists wb_e2e_visual with (force)');
-await admin.unsafe('create database wb_e2e_visual');
+// E2E_DATABASE / VISUAL_DATABASE: two people running Playwright at once each take their own
+const name = process.env.VISUAL_DATABASE ?? 'wb_e2e_visual';
+await admin.unsafe(`drop database if exists ${name} with (force)`);
+await admin.unsafe(`create database ${name}`);
 await admin.end();
 
-process.env.DATABASE_URL = databaseUrl('wb_e2e_visual');
+process.env.DATABASE_URL = databaseUrl(name);
 process.env.PORT = process.env.VISUAL_PORT ?? '3101';
 process.env.HOST = '127.0.0.1';
 // its own instance: no Redis, so its broadcasts never meet the other e2e server's
