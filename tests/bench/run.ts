@@ -40,6 +40,7 @@ import { launch, measureLoads, measureRemoteMoves } from './browser';
 import { dbThroughput, functionMove, profileMove } from './dbprofile';
 import { Inspector } from './cpuprofile';
 import { appAuth, appSocketHeaders, openSocket, requestPage, useSession } from './clients';
+import { runSoak, soakReport } from './soak';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -70,7 +71,7 @@ const BROWSER_LOADS = QUICK ? 4 : 12;
 const REMOTE_MOVES = QUICK ? 20 : 60;
 const WORKERS = 2;
 /** BENCH_PHASES=render,browser (for instance) runs only those phases; default: all */
-const ALL_PHASES = ['latency', 'db', 'throughput', 'render', 'browser', 'memory'];
+const ALL_PHASES = ['latency', 'db', 'throughput', 'render', 'browser', 'soak', 'memory'];
 const PHASES = new Set((process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((x) => x.trim()));
 const want = (phase: string) => PHASES.has(phase);
 /** BENCH_CPU_PROF=1: CPU profiles of inst-a over phase 1's app round, the 200/s step and the render loop (distorts the figures a little) */
@@ -800,6 +801,15 @@ async function main() {
 		result.boardRouteJs = loads.js;
 	}
 
+	// -- 4b. the wall TV over hours of moves (tests/bench/soak.ts); before phase 5 stops inst-a/b
+	if (want('soak')) {
+		const browser = await launch();
+		earlyCleanups.push(() => browser.close().catch(() => {}));
+		const pids = { 'inst-a': A.proc.pid, 'inst-b': B.proc.pid };
+		result.soak = await runSoak({ browser, sql, store: big, tvUrl: `${A.url}/s/${big.slug}/tv`, moverUrl: B.url, pids, quick: QUICK, log });
+		await browser.close();
+	}
+
 	// -- 5. memory per connected screen, on a fresh instance
 	if (want('memory')) {
 		log(`phase 5: memory, ${MEM_SCREENS} websocket screens on a fresh instance`);
@@ -984,6 +994,7 @@ function printReport(
 		out.push(`page main thread busy (share of wall time): idle board ${busy(r.remoteMoves.pageBusyPercent.idle)}; while a remote move arrives every ~150 ms ${busy(r.remoteMoves.pageBusyPercent.duringMoves)}`);
 		out.push(`board route JS: ${r.loads.js.files.length} files, ${(r.loads.js.raw / 1024).toFixed(1)} KB raw, ${(r.loads.js.gzip / 1024).toFixed(1)} KB gzip`, '');
 	}
+	if (result.soak) out.push(...soakReport(result.soak as Parameters<typeof soakReport>[0]));
 	const profs = result.cpuProfiles as Record<string, { wallMs: number; busyMs: number; byPackage: { what: string; pct: number }[]; byFunction: { what: string; ms: number; pct: number }[] }> | undefined;
 	for (const [name, p] of Object.entries(profs ?? {})) {
 		out.push(`-- CPU profile ${name}: ${p.busyMs} ms busy of ${p.wallMs} ms (files in ${PROFILE_DIR}) --`);

@@ -69,7 +69,7 @@ test('a TV shows a code, the admin pairs it, it opens the board; revoked, it lea
 	await expect(row).toContainText('黄振华');
 
 	// the TV notices within a poll or two and opens the live board by itself
-	await expect(tv).toHaveURL(/\/s\/demo\/board$/, { timeout: 10_000 });
+	await expect(tv).toHaveURL(/\/s\/demo\/tv$/, { timeout: 10_000 });
 	await expect(tv.getByRole('status', { name: /在线/ })).toBeVisible();
 	await admin.reload();
 	await expect(row).toContainText('使用中');

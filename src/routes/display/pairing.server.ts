@@ -13,9 +13,13 @@ export type ScreenState =
 /** A display's credential outlives any TV's power cycle: browsers cap a cookie at 400 days. */
 const DISPLAY_COOKIE_SECONDS = 400 * 24 * 3600;
 
-/** Where a paired screen goes (the welcome board gets a page of its own in issue #6). */
-const screenUrl = (slug: string, _kind: displays.ScreenKind) =>
-	`/s/${encodeURIComponent(slug)}/board`;
+/**
+ * Where a paired screen goes: a wall TV to the board made for it (read from afar, pages by
+ * itself); a welcome board to the greeting page at reception.
+ */
+/** Where a paired screen lives: the wall TV view, or the welcome board. */
+export const screenUrl = (slug: string, kind: displays.ScreenKind) =>
+	`/s/${encodeURIComponent(slug)}/${kind === 'wall' ? 'tv' : 'welcome'}`;
 
 /**
  * The screen's pairing as it stands, from its pairing cookie. When an admin has claimed the code,
