@@ -2,7 +2,6 @@ import { m } from '$lib/paraglide/messages';
 import type { Column, StopWorkReason } from '$lib/domain/board';
 import type { MoveRefusal } from '$lib/domain/transitions';
 import type { ErrorCode } from '$lib/realtime/contract';
-import type { Role } from '$lib/domain/permissions';
 
 /** The words of the board in the user's language: one place per vocabulary. */
 
@@ -57,17 +56,3 @@ export function errorLabel(error: { code: ErrorCode | 'busy'; reason?: MoveRefus
 	if (error.code === 'moveRefused' && error.reason) return refusalLabel(error.reason);
 	return (ERROR[error.code] ?? m.error_internal)();
 }
-
-const ROLE: Record<Role, () => string> = {
-	advisor: m.role_advisor,
-	director: m.role_director,
-	technician: m.role_technician,
-	parts: m.role_parts,
-	service: m.role_service,
-	storeAdmin: m.role_storeAdmin,
-	groupAdmin: m.role_groupAdmin,
-	display: m.role_display,
-	welcomeDisplay: m.role_welcome_display
-};
-
-export const roleLabel = (role: Role) => ROLE[role]();
