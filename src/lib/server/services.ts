@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { connect, type Sql } from './db/connect';
 import { createRealtime, type Realtime } from './realtime/server';
 import { readConfig } from './config';
+import { startMaintenance } from './maintenance';
 import { Snapshots } from './board/snapshots';
 
 /**
@@ -16,6 +17,8 @@ export interface Services {
 	realtime: Realtime;
 	instanceName: string;
 	allowedOrigins: readonly string[];
+	/** stops the hourly clean-up (src/lib/server/maintenance.ts) */
+	stopMaintenance: () => void;
 }
 
 const KEY = Symbol.for('workshop-board.services');
@@ -46,7 +49,15 @@ export async function startServices(options: {
 		instanceName,
 		allowedOrigins: config.allowedOrigins
 	});
-	const services = { sql, snapshots, realtime, instanceName, allowedOrigins: config.allowedOrigins };
+	const stopMaintenance = startMaintenance(sql);
+	const services = {
+		sql,
+		snapshots,
+		realtime,
+		instanceName,
+		allowedOrigins: config.allowedOrigins,
+		stopMaintenance
+	};
 	(globalThis as Holder)[KEY] = services;
 	return services;
 }
@@ -55,6 +66,7 @@ export async function stopServices(): Promise<void> {
 	const services = (globalThis as Holder)[KEY];
 	if (!services) return;
 	delete (globalThis as Holder)[KEY];
+	services.stopMaintenance();
 	await services.realtime.close();
 	await services.sql.end({ timeout: 5 });
 }
