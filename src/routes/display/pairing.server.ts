@@ -3,6 +3,7 @@ import { COOKIES } from '$lib/server/auth/principal';
 import * as displays from '$lib/server/auth/displays';
 import * as stores from '$lib/server/db/stores';
 import { getServices } from '$lib/server/services';
+import { setDisplayCookie } from '$lib/server/auth/displayCookie';
 
 /** What a screen waiting to be paired is told, by the page and by each poll. */
 export type ScreenState =
@@ -10,8 +11,6 @@ export type ScreenState =
 	| { state: 'expired' }
 	| { state: 'paired'; url: string };
 
-/** A display's credential outlives any TV's power cycle: browsers cap a cookie at 400 days. */
-const DISPLAY_COOKIE_SECONDS = 400 * 24 * 3600;
 
 /**
  * Where a paired screen goes: a wall TV to the board made for it (read from afar, pages by
@@ -47,13 +46,7 @@ export async function screenState(
 	const secure = event.url.protocol === 'https:';
 	const pairing = await displays.pairingState(sql, event.cookies.get(COOKIES.pairing));
 	if (pairing.state === 'paired') {
-		event.cookies.set(COOKIES.display, pairing.token, {
-			path: '/',
-			httpOnly: true,
-			sameSite: 'lax',
-			secure,
-			maxAge: DISPLAY_COOKIE_SECONDS
-		});
+		setDisplayCookie(event, pairing.token);
 		event.cookies.delete(COOKIES.pairing, { path: '/display', secure });
 		return { state: 'paired', url: screenUrl(pairing.storeSlug, pairing.kind) };
 	}

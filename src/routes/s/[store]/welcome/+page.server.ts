@@ -1,7 +1,7 @@
 import { requirePageAccess } from '$lib/server/http/access';
 import { getServices } from '$lib/server/services';
 import * as welcome from '$lib/server/db/welcome';
-import { renewDisplayCookie } from './welcome.server';
+import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

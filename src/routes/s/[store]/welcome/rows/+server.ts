@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { requireApiAccess } from '$lib/server/http/access';
 import { getServices } from '$lib/server/services';
 import * as welcome from '$lib/server/db/welcome';
-import { renewDisplayCookie } from '../welcome.server';
+import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
 import type { RequestHandler } from './$types';
 
 /**
