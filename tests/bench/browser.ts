@@ -20,7 +20,7 @@ import { openBrowserPage } from './clients';
  *   animation frame after that.
  */
 const INIT = `(() => {
-	const b = (window.__bench = { ready: null, sioConnect: null, loadEnd: null, frames: 0, pending: new Map(), samples: [], unmatched: 0 });
+	const b = (window.__bench = { ready: null, sioConnect: null, loadEnd: null, wsNew: null, eioOpen: null, syncAck: null, frames: 0, pending: new Map(), samples: [], unmatched: 0 });
 	addEventListener('load', () => { b.loadEnd = performance.now(); });
 	const cardSel = (id) => '[data-card-id="' + id + '"],[data-card="' + id + '"],#card-' + id;
 	// the column an element stands in: its nearest ancestor with data-column (a card may carry
@@ -51,9 +51,13 @@ const INIT = `(() => {
 	class BenchWebSocket extends Native {
 		constructor(...args) {
 			super(...args);
+			if (b.wsNew === null) b.wsNew = performance.now();
 			this.addEventListener('message', (e) => {
 				if (typeof e.data !== 'string') return;
+				if (e.data.startsWith('0{') && b.eioOpen === null) b.eioOpen = performance.now();
 				if (e.data.startsWith('40') && b.sioConnect === null) b.sioConnect = performance.now();
+				// the first ack (43<id>[…]): the app's first board:sync answered, on arrival
+				if (e.data.startsWith('43') && b.syncAck === null) b.syncAck = performance.now();
 				if (!e.data.startsWith('42["card:moved"')) return;
 				const t = performance.now();
 				try {
@@ -72,6 +76,10 @@ export interface LoadTiming {
 	ready: Summary;
 	loadEvent: Summary;
 	socketConnected: Summary;
+	/** the app's WebSocket constructed; engine.io's open packet, socket.io CONNECT and the first ack (the first board:sync's answer) received */
+	socketCreated: Summary;
+	engineOpen: Summary;
+	firstSyncAnswered: Summary;
 	runs: number;
 	cardSelector: string | null;
 }
@@ -131,6 +139,9 @@ export async function measureLoads(browser: Browser, url: string, runs: number, 
 	const ready: number[] = [];
 	const load: number[] = [];
 	const sio: number[] = [];
+	const wsNew: number[] = [];
+	const eioOpen: number[] = [];
+	const syncAck: number[] = [];
 	let signal: LoadTiming['signal'] = 'data-board-ready';
 	let preferAttr = true;
 	let cardSelector: string | null = null;
@@ -150,8 +161,9 @@ export async function measureLoads(browser: Browser, url: string, runs: number, 
 			signal = got.signal;
 		}
 		const t = await page.evaluate(() => {
-			const b = (window as never as { __bench: { ready: number | null; sioConnect: number | null; loadEnd: number | null } }).__bench;
-			return { ready: b.ready, sio: b.sioConnect, load: b.loadEnd };
+			type Marks = { ready: number | null; sioConnect: number | null; loadEnd: number | null; wsNew: number | null; eioOpen: number | null; syncAck: number | null };
+			const b = (window as never as { __bench: Marks }).__bench;
+			return { ready: b.ready, sio: b.sioConnect, load: b.loadEnd, wsNew: b.wsNew, eioOpen: b.eioOpen, syncAck: b.syncAck };
 		});
 		if (i === 0) {
 			await sleep(500);
@@ -167,6 +179,9 @@ export async function measureLoads(browser: Browser, url: string, runs: number, 
 		ready.push(signal === 'data-board-ready' && t.ready !== null ? t.ready : fallbackReady);
 		if (t.load !== null) load.push(t.load);
 		if (t.sio !== null) sio.push(t.sio);
+		if (t.wsNew !== null) wsNew.push(t.wsNew);
+		if (t.eioOpen !== null) eioOpen.push(t.eioOpen);
+		if (t.syncAck !== null) syncAck.push(t.syncAck);
 		await context.close();
 	}
 	const files = [...jsUrls].sort().map((u) => {
@@ -181,6 +196,9 @@ export async function measureLoads(browser: Browser, url: string, runs: number, 
 			ready: summarize(ready),
 			loadEvent: summarize(load),
 			socketConnected: summarize(sio),
+			socketCreated: summarize(wsNew),
+			engineOpen: summarize(eioOpen),
+			firstSyncAnswered: summarize(syncAck),
 			runs,
 			cardSelector
 		},

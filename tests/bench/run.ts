@@ -65,6 +65,8 @@ const TP_WARMUP_MS = 1_500;
 const TP_MEASURE_MS = QUICK ? 4_000 : 8_000;
 const MEM_SCREENS = QUICK ? 2_000 : 5_000;
 const RENDER_WARMUP = 20;
+/** board:sync { full: true } round trips measured after the render (the rest of the board) */
+const FIRST_SYNCS = 30;
 const RENDER_REQUESTS = 200;
 const BIG_CARDS = 500;
 const BROWSER_LOADS = QUICK ? 4 : 12;
@@ -444,6 +446,14 @@ interface RenderResult {
 	hydrationScriptBytes: number;
 	hydrationScriptGzipBytes: number;
 	cardElementsInHtml: number;
+	/** cards in the page's hydration data (the first screenful), of BIG_CARDS */
+	cardsInPageData: number;
+	/**
+	 * The rest of the board: the screen's first `board:sync { since, full: true }`, answered with
+	 * the whole board as a snapshot. Its ack as JSON (what the WebSocket frame carries, uncompressed:
+	 * per-message deflate is off) and emit → ack on loopback (server time + transfer + client parse).
+	 */
+	firstSync: { kind: string; cards: number; bytes: number; gzipBytes: number; roundTrip: Summary };
 }
 
 interface Target {
@@ -745,6 +755,23 @@ async function main() {
 			await boardDb.snapshot(sql, big.id);
 			snapshotDb.push(nowMs() - t0);
 		}
+		// the rest of the board: the first sync of a screen of this page asks for the whole board
+		const syncSocket = openSocket(A.url, appAuth(big.slug), appSocketHeaders(A.url), 20_000);
+		await new Promise<void>((resolve, reject) => {
+			syncSocket.once('connect', () => resolve());
+			syncSocket.once('connect_error', reject);
+		});
+		const syncTimes: number[] = [];
+		let syncAck: { ok: boolean; data?: { kind: string; cards?: unknown[] } } = { ok: false };
+		for (let i = 0; i < FIRST_SYNCS; i++) {
+			const t0 = nowMs();
+			syncAck = await syncSocket.timeout(10_000).emitWithAck('board:sync', { since: 0, full: true });
+			syncTimes.push(nowMs() - t0);
+			// the server allows a socket 20 commands/s: stay under it
+			await sleep(60);
+		}
+		syncSocket.close();
+		const syncJson = Buffer.from(JSON.stringify(syncAck));
 		writeFileSync('/tmp/bench-board.html', html);
 		const text = html.toString();
 		const dataStart = text.indexOf('data: [');
@@ -765,10 +792,20 @@ async function main() {
 			plainColumnsQueryExecutionInPostgres: summarize(plainMs),
 			hydrationScriptBytes: hydration.length,
 			hydrationScriptGzipBytes: gzipSync(hydration, { level: 6 }).length,
-			cardElementsInHtml: (text.match(/data-card=/g) ?? []).length
+			cardElementsInHtml: (text.match(/data-card=/g) ?? []).length,
+			// every card of the page data carries its plate once
+			cardsInPageData: (hydration.toString().match(/plate:/g) ?? []).length,
+			firstSync: {
+				kind: syncAck.data?.kind ?? `refused: ${JSON.stringify(syncAck)}`,
+				cards: syncAck.data?.cards?.length ?? 0,
+				bytes: syncJson.length,
+				gzipBytes: gzipSync(syncJson, { level: 6 }).length,
+				roundTrip: summarize(syncTimes)
+			}
 		};
 		result.render = render;
 		log(`  p50 ${fmt(render.total.p50)} p99 ${fmt(render.total.p99)} ms, HTML ${render.htmlBytes} B raw, ${render.htmlGzipBytes} B gzip; snapshot() alone p50 ${fmt(render.snapshotQueryInProcess.p50)} ms`);
+		log(`  first sync (the rest of the board): ${render.firstSync.kind}, ${render.firstSync.cards} cards, ${render.firstSync.bytes} B, round trip p50 ${fmt(render.firstSync.roundTrip.p50)} ms`);
 	}
 
 	// -- 4. Chromium: interactive, remote move to DOM, JS size
@@ -984,11 +1021,19 @@ function printReport(
 		out.push(`-- server render of the 500-card board (GET, keep-alive, sequential, ${r.render.total.n} requests, status ${r.render.status}) --`);
 		out.push(`total p50 ${fmt(r.render.total.p50)} ms, p90 ${fmt(r.render.total.p90)} ms, p99 ${fmt(r.render.total.p99)} ms (TTFB p50 ${fmt(r.render.ttfb.p50)}); snapshot() alone (one statement) p50 ${fmt(r.render.snapshotQueryInProcess.p50)} ms p99 ${fmt(r.render.snapshotQueryInProcess.p99)} ms, of which the cards query executing in Postgres p50 ${fmt(r.render.snapshotQueryExecutionInPostgres.p50)} ms (the same rows as plain columns, without building JSON: ${fmt(r.render.plainColumnsQueryExecutionInPostgres.p50)} ms)`);
 		out.push(`HTML ${(r.render.htmlBytes / 1024).toFixed(1)} KB raw, ${(r.render.htmlGzipBytes / 1024).toFixed(1)} KB gzip -6, ${(r.render.htmlBrotliBytes / 1024).toFixed(1)} KB brotli; card elements (data-card) in the HTML: ${r.render.cardElementsInHtml}`);
-		out.push(`of which the hydration data <script>: ${(r.render.hydrationScriptBytes / 1024).toFixed(1)} KB raw, ${(r.render.hydrationScriptGzipBytes / 1024).toFixed(1)} KB gzip (the page is saved to /tmp/bench-board.html)`, '');
+		out.push(`of which the hydration data <script>: ${(r.render.hydrationScriptBytes / 1024).toFixed(1)} KB raw, ${(r.render.hydrationScriptGzipBytes / 1024).toFixed(1)} KB gzip, ${r.render.cardsInPageData} of ${r.render.cards} cards (the page is saved to /tmp/bench-board.html)`);
+		const fs = r.render.firstSync;
+		out.push(
+			`the page carries the first screenful (8 cards per column) and the counts; the rest comes with the screen's first board:sync { full: true }: ` +
+				`${fs.kind} of ${fs.cards} cards, ${(fs.bytes / 1024).toFixed(1)} KB JSON on the WebSocket (uncompressed; ${(fs.gzipBytes / 1024).toFixed(1)} KB if gzipped), ` +
+				`emit → ack on loopback p50 ${fmt(fs.roundTrip.p50)} ms p99 ${fmt(fs.roundTrip.p99)} ms (${fs.roundTrip.n} syncs, board cache warm)`,
+			''
+		);
 	}
 	if (r.loads && r.remoteMoves) {
 		out.push(`-- Chromium (${r.loads.timing.runs} cold loads) --`);
 		out.push(`navigation start → ready [${r.loads.timing.signal}]: p50 ${fmt(r.loads.timing.ready.p50)} ms, p90 ${fmt(r.loads.timing.ready.p90)} ms, max ${fmt(r.loads.timing.ready.max)} ms; load event p50 ${fmt(r.loads.timing.loadEvent.p50)} ms; socket.io connected p50 ${fmt(r.loads.timing.socketConnected.p50)} ms`);
+		out.push(`the socket's steps, p50 from navigation start: WebSocket created ${fmt(r.loads.timing.socketCreated.p50)} ms, engine.io open ${fmt(r.loads.timing.engineOpen.p50)} ms, socket.io CONNECT ${fmt(r.loads.timing.socketConnected.p50)} ms, first board:sync answered ${fmt(r.loads.timing.firstSyncAnswered.p50)} ms`);
 		out.push(`remote move (advisor on inst-b, page on inst-a) → card in its new column: ${r.remoteMoves.applied}/${r.remoteMoves.moves} applied; DOM p50 ${fmt(r.remoteMoves.dom.p50)} ms p99 ${fmt(r.remoteMoves.dom.p99)} ms; next frame p50 ${fmt(r.remoteMoves.frame.p50)} ms p99 ${fmt(r.remoteMoves.frame.p99)} ms${r.remoteMoves.note ? `\n  NOTE: ${r.remoteMoves.note}` : ''}`);
 		const busy = (x: Record<string, number>) => `tasks ${x.Task}%, script ${x.Script}%, style ${x.RecalcStyle}%, layout ${x.Layout}%`;
 		out.push(`page main thread busy (share of wall time): idle board ${busy(r.remoteMoves.pageBusyPercent.idle)}; while a remote move arrives every ~150 ms ${busy(r.remoteMoves.pageBusyPercent.duringMoves)}`);

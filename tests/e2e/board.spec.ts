@@ -97,6 +97,56 @@ test('every column shows its cards in the board order, with counts', async ({ pa
 	await expect(face).toContainText(/已停 \d/);
 });
 
+test('the page shows the first screenful with every count; its first sync brings the rest', async ({
+	page,
+	request
+}) => {
+	// the first board:sync waits here until the test lets it go
+	const held: (() => void)[] = [];
+	let hold = true;
+	const syncs: string[] = [];
+	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+		const server = ws.connectToServer();
+		ws.onMessage((message) => {
+			if (typeof message === 'string' && message.includes('"board:sync"')) {
+				syncs.push(message);
+				if (hold) return void held.push(() => server.send(message));
+			}
+			server.send(message);
+		});
+	});
+	const before = await boardCards(request);
+	await page.goto(`/s/${STORE}/board`);
+	await expect(page.getByRole('status', { name: /在线|Online/ })).toBeVisible();
+	await expect.poll(() => held.length).toBe(1);
+	expect(syncs[0]).toContain('"full":true');
+	// before the rest arrives: a screenful of each column, and the server's counts in the header
+	for (const column of COLUMNS) {
+		const all = sortColumn(before.filter((c) => c.column === column)).map((c) => c.id);
+		await expect(page.locator(`#column-${column} h2 .count`)).toHaveText(String(all.length));
+		expect(await shownOrder(page, column), column).toEqual(all.slice(0, 8));
+	}
+	expect(before.filter((c) => c.column === 'prep').length).toBeGreaterThan(8);
+
+	// a move elsewhere before the snapshot: its event reaches the screen first and applies on top
+	const moved = await movablePrepCard(request);
+	const elsewhere = await request.post(`/api/stores/${STORE}/cards/${moved.id}/move`, {
+		data: { to: 'ready', expectedVersion: moved.version, idempotencyKey: `e2e-first-${Date.now()}` }
+	});
+	expect(elsewhere.ok()).toBe(true);
+	hold = false;
+	for (const send of held.splice(0)) send();
+
+	await expect(page.locator('[data-board-ready]')).toBeAttached();
+	const after = await boardCards(request);
+	expect(after.find((c) => c.id === moved.id)?.column).toBe('ready');
+	for (const column of COLUMNS) {
+		const expected = sortColumn(after.filter((c) => c.column === column)).map((c) => c.id);
+		await expect.poll(() => shownOrder(page, column), { message: column }).toEqual(expected);
+		await expect(page.locator(`#column-${column} h2 .count`)).toHaveText(String(expected.length));
+	}
+});
+
 test('a card dragged on one screen moves on another screen without reload', async ({
 	page,
 	browser,
@@ -265,7 +315,13 @@ test('a move the server refuses (moved elsewhere first) shows the truth and a me
 			ws.send(message);
 		});
 	});
-	const card = pick(await boardCards(request), (c) => c.column === 'ready', 'ready card');
+	// the first ready card in the board's order: a screen that cannot sync shows only the first
+	// screenful of each column (the rest comes with the sync)
+	const card = pick(
+		sortColumn((await boardCards(request)).filter((c) => c.column === 'ready')),
+		() => true,
+		'ready card'
+	);
 	// board:sync never reaches the server: the board is live but never "ready"
 	await openBoard(page, { synced: false });
 	await expect(page.locator('[data-board-ready]')).toHaveCount(0);

@@ -42,9 +42,14 @@ class ColumnCards {
  * list and puts it into the other at its place (a binary search), so the two columns it touches
  * change and the other five, and the other 498 cards, are not looked at.
  *
+ * The board page carries only the first screenful of each column and every column's count
+ * (`counts`): the board is then `partial` until the first snapshot replaces it, and a column's
+ * count is its cards plus those not here yet.
+ *
  * @example
- * const board = new BoardState(data.cards, data.head);
+ * const board = new BoardState(data.cards, data.head, data.counts);
  * board.columns.prep; // the prep cards, in compareCards order
+ * board.count('prep'); // how many cards prep has, even before the rest of them arrived
  */
 export class BoardState {
 	/** the cards as the server committed them, by id */
@@ -60,6 +65,10 @@ export class BoardState {
 	readonly #marks = new Map<number, CardMarks>();
 	/** the last board event this screen has applied */
 	applied = $state(0);
+	/** only the first screenful is here: the whole board comes with the next snapshot */
+	partial = $state(false);
+	/** while partial: each column's cards not here yet (the page's count minus its cards) */
+	readonly #hidden: Partial<Record<Column, number>> = {};
 
 	/** every column's cards as the screen shows them, each in the board's only order */
 	readonly columns = Object.defineProperties(
@@ -69,10 +78,22 @@ export class BoardState {
 		)
 	) as Readonly<Record<Column, BoardCard[]>>;
 
-	constructor(cards: BoardCard[], head: number) {
+	constructor(cards: BoardCard[], head: number, counts: Record<Column, number> | null = null) {
 		for (const card of cards) this.#committed.set(card.id, card);
 		this.#showAll();
 		this.applied = head;
+		if (counts) {
+			this.partial = true;
+			for (const c of COLUMNS) this.#hidden[c] = counts[c] - this.#lists[c].cards.length;
+		}
+	}
+
+	/**
+	 * How many cards the column has: those shown, and (partial) those not here yet, so that a
+	 * move shown before the rest arrived still counts right.
+	 */
+	count(column: Column): number {
+		return this.#lists[column].cards.length + (this.partial ? this.#hidden[column]! : 0);
 	}
 
 	/** the card as shown: committed, or where this screen's pending move put it */
@@ -167,6 +188,7 @@ export class BoardState {
 		for (const card of next.values()) this.#put(card);
 		this.#showAll();
 		this.applied = head;
+		this.partial = false;
 	}
 
 	/** Adopts the server's current card (sent with a refusal): what really is, whatever we showed. */

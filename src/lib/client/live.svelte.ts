@@ -6,8 +6,10 @@ import type {
 	CommandError,
 	MoveCommand,
 	MoveResult,
+	SyncRequest,
 	SyncResult
 } from '$lib/realtime/contract';
+import { MAX_REPLAY_EVENTS } from '$lib/realtime/contract';
 import type { BoardState } from './board.svelte';
 import { openBoardSocket, type BoardSocket } from './socket';
 
@@ -40,6 +42,12 @@ export class LiveBoard {
 	/** sequence numbers of this screen's own acknowledged moves: not flashed as remote */
 	#own = new Set<number>();
 	#waiters: (() => void)[] = [];
+	/**
+	 * Events heard while the board is partial (the first screenful only): applied on top of the
+	 * whole board once its snapshot is here. Applied to the partial board they would move cards it
+	 * does not have, and the counts would drift.
+	 */
+	#early: BoardEvent[] = [];
 
 	readonly board: BoardState;
 	readonly store: string;
@@ -87,7 +95,8 @@ export class LiveBoard {
 		socket.on('card:created', (event) => this.#receive([event]));
 		socket.on('card:archived', (event) => this.#receive([event]));
 		socket.on('board:head', ({ seq }) => {
-			if (seq > this.board.applied) void this.sync();
+			// a partial board keeps asking for the rest until it has it (refused, timed out)
+			if (seq > this.board.applied || this.board.partial) void this.sync();
 		});
 		return () => {
 			socket.disconnect();
@@ -104,6 +113,11 @@ export class LiveBoard {
 
 	/** Applies events in order; a gap means something was missed, so catch up from the server. */
 	#receive(events: BoardEvent[]) {
+		if (this.board.partial) {
+			// beyond a replay's worth: the next event or heartbeat after the snapshot finds the gap
+			if (this.#early.length < MAX_REPLAY_EVENTS) this.#early.push(...events);
+			return;
+		}
 		for (const event of events) {
 			const result = this.board.apply(event);
 			if (result === 'gap') {
@@ -130,17 +144,26 @@ export class LiveBoard {
 			do {
 				this.#syncAgain = false;
 				let result: Ack<SyncResult>;
+				// a partial board asks for the whole board, whatever it missed (undefined is not sent)
+				const request: SyncRequest = {
+					since: this.board.applied,
+					full: this.board.partial || undefined
+				};
 				try {
-					result = await socket
-						.timeout(ACK_TIMEOUT_MS)
-						.emitWithAck('board:sync', { since: this.board.applied });
+					result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('board:sync', request);
 				} catch {
 					return; // disconnected or timed out: the next connect or heartbeat syncs again
 				}
 				if (!result.ok) return;
 				const data = result.data;
-				if (data.kind === 'snapshot') this.board.replace(data.cards, data.head);
-				else this.#receive(data.events);
+				if (data.kind === 'snapshot') {
+					this.board.replace(data.cards, data.head);
+					// what was heard meanwhile: older than the snapshot is stale, newer applies on top
+					if (!this.board.partial) this.#receive(this.#early.splice(0));
+				} else this.#receive(data.events);
+				// ready means the whole board: a partial one (an older snapshot was ignored) asks again
+				// with the next heartbeat
+				if (this.board.partial) return;
 				this.synced = true;
 				if (data.head > this.board.applied) this.#syncAgain = true;
 			} while (this.#syncAgain && socket.connected);

@@ -1,6 +1,7 @@
 import { createContext, tick } from 'svelte';
 import { m } from '$lib/paraglide/messages';
 import { COLUMNS, type BoardCard, type Column } from '$lib/domain/board';
+import { FIRST_CARDS } from '$lib/domain/firstScreen';
 import { checkMove, type MoveCheck } from '$lib/domain/transitions';
 import { can, canMoveAny, type Role } from '$lib/domain/permissions';
 import type { BoardState } from './board.svelte';
@@ -11,13 +12,6 @@ import { Announcer, Toasts } from './toasts.svelte';
 import { DndTargets } from './dnd-targets.svelte';
 import { columnLabel, errorLabel, refusalLabel } from './labels';
 
-/**
- * How many cards of each column the first render shows (the server's HTML and the hydration): a
- * screenful, with one to spare (1920×1080 shows 7 per column, 1280×800 shows 6). Every card
- * rendered here is laid out and hydrated before the board is live; the rest follow in a few
- * steps once it is, so 500 cards do not stand between the page and its socket.
- */
-export const FIRST_CARDS = 8;
 const MORE_CARDS = 16;
 
 /** How a move was made: a pointer drop, the keyboard pick-up, or the "move to…" menu. */

@@ -124,6 +124,16 @@ export interface BookingResult {
 	replayed: boolean;
 }
 
+/**
+ * `board:sync`: catch up from `since` (the last event the screen applied). `full: true`: answer
+ * with the whole board as a snapshot whatever was missed (a board page carries only its first
+ * screenful; its first sync fetches the rest).
+ */
+export interface SyncRequest {
+	since: number;
+	full?: true;
+}
+
 export type SyncResult =
 	| { kind: 'events'; head: number; events: BoardEvent[] }
 	| { kind: 'snapshot'; head: number; cards: BoardCard[] };
@@ -136,8 +146,8 @@ export interface BoardSnapshot {
 
 export interface ClientToServerEvents {
 	'card:move': (command: MoveCommand, ack: (result: Ack<MoveResult>) => void) => void;
-	/** catch up from `since`: the missed events, or a snapshot when too far behind */
-	'board:sync': (request: { since: number }, ack: (result: Ack<SyncResult>) => void) => void;
+	/** catch up from `since`: the missed events, or a snapshot when too far behind or `full` */
+	'board:sync': (request: SyncRequest, ack: (result: Ack<SyncResult>) => void) => void;
 }
 
 export interface ServerToClientEvents {

@@ -61,4 +61,23 @@ describe('a screen’s board', () => {
 		expect(board.columns.ready).toEqual([]);
 		expect(board.applied).toBe(3);
 	});
+
+	it('a page with the first screenful counts every card, then the snapshot makes it whole', () => {
+		const counts = { prep: 12, ready: 1, confirmed: 0, inBay: 0, qc: 0, wash: 0, handover: 0 };
+		const board = new BoardState([card(1), card(2), card(3, { column: 'ready' })], 7, counts);
+		expect(board.partial).toBe(true);
+		expect(board.count('prep')).toBe(12);
+		// a move shown before the rest arrived keeps the counts right
+		board.adopt(card(2, { column: 'ready', version: 2 }));
+		expect([board.count('prep'), board.count('ready')]).toEqual([11, 2]);
+		const whole = [card(1), card(2, { column: 'ready', version: 2 }), card(3, { column: 'ready' })];
+		for (let id = 4; id <= 13; id++) {
+			whole.push(card(id, { dueAt: `2026-12-1${id % 10}T02:00:00.000Z` }));
+		}
+		board.replace(whole, 8);
+		expect(board.partial).toBe(false);
+		expect([board.count('prep'), board.count('ready')]).toEqual([11, 2]);
+		expect(board.size).toBe(13);
+		expect(board.applied).toBe(8);
+	});
 });

@@ -132,6 +132,14 @@ describe('malformed input', () => {
 		);
 	});
 
+	it('board:sync `full` is `true` or absent, nothing else', async () => {
+		for (const full of [false, 1, 'true', null, {}, [true]]) {
+			await expectInvalid('board:sync', { since: 0, full });
+		}
+		const ack = await sendRaw(await pool.next(), 'board:sync', { since: 0, full: true });
+		expect(ack).toMatchObject({ ok: true, data: { kind: 'snapshot' } });
+	});
+
 	it('binary and nearly-too-large payloads: invalidInput', async () => {
 		await expectInvalid('card:move', Buffer.alloc(1_024, 7));
 		await expectInvalid('card:move', { ...valid(), idempotencyKey: Buffer.from('fuzz-valid-0002') });

@@ -1,4 +1,5 @@
 import type { BoardCard } from '$lib/domain/board';
+import { firstScreen, type FirstScreen } from '$lib/domain/firstScreen';
 import type { Sql } from '../db/connect';
 import * as board from '../db/board';
 
@@ -33,8 +34,25 @@ export class Snapshots {
 	/** one rebuild per store at a time: screens reloading together after a move share it */
 	readonly #building = new Map<number, Promise<Snapshot>>();
 
+	/** each kept board's first screenful, built once: the page loads of an unchanged board share it */
+	readonly #first = new WeakMap<Snapshot, FirstScreen>();
+
 	constructor(sql: Sql) {
 		this.#sql = sql;
+	}
+
+	/**
+	 * The first screenful of the store's board at its current head, and the head: what the board
+	 * page carries (the rest reaches the screen with its first `board:sync`, from `read`).
+	 */
+	async first(storeId: number): Promise<FirstScreen & { head: number }> {
+		const snap = await this.read(storeId);
+		let first = this.#first.get(snap);
+		if (!first) {
+			first = firstScreen(snap.cards);
+			this.#first.set(snap, first);
+		}
+		return { head: snap.head, ...first };
 	}
 
 	/** The store's board at its current head. `head`: the caller read it already. */

@@ -286,7 +286,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				return ack(request);
 			}
 			try {
-				ack({ ok: true, data: await sync(sql, snapshots, storeId, request.data.since) });
+				const { since, full } = request.data;
+				ack({ ok: true, data: await sync(sql, snapshots, storeId, since, full) });
 			} catch (error) {
 				console.error('[board:sync]', error);
 				ack({ ok: false, error: { code: 'unavailable', message: 'could not read the board' } });
@@ -420,17 +421,22 @@ async function storeRolesOf(sql: Sql, pairs: { userId: number; storeId: number }
 	return new Map(rows.map((row) => [`${row.userId}:${row.storeId}`, row.roles]));
 }
 
-/** What a screen behind `since` needs: the missed events, or a snapshot when too far behind. */
+/**
+ * What a screen behind `since` needs: the missed events, or a snapshot when too far behind or
+ * when it asks for the whole board (`full`: a board page's first sync; from this instance's board
+ * cache, so the screens loading an unchanged board share one read).
+ */
 export async function sync(
 	sql: Sql,
 	snapshots: Snapshots,
 	storeId: number,
-	since: number
+	since: number,
+	full = false
 ): Promise<SyncResult> {
 	// The head first: events read after it reach at least that far. (Read after the events, a move
 	// committing in between made an up-to-date screen look out of step, and it got a snapshot.)
 	const head = (await board.heads(sql, [storeId])).get(storeId) ?? 0;
-	if (since <= head) {
+	if (!full && since <= head) {
 		const events = await board.eventsSince(sql, storeId, since, MAX_REPLAY_EVENTS + 1);
 		if (events.length === 0 && since === head) return { kind: 'events', head, events };
 		if (events.length > 0 && events.length <= MAX_REPLAY_EVENTS && events[0].seq === since + 1) {

@@ -1,4 +1,7 @@
-// The TV reads exactly what the board page reads: the same access check (`board:view`: a paired
-// wall display, or any signed-in staff member of the store), the same renewal of a display's
-// 400-day credential on each load, the same snapshot. Only its screen differs.
-export { load } from '../board/+page.server';
+import { loadBoardPage } from '$lib/server/board/pageData';
+import type { PageServerLoad } from './$types';
+
+// The TV reads what the board page reads (the same access check, the same renewal of a display's
+// 400-day credential, the same snapshot), but all of it: its columns count the cards they page
+// through from the first frame. Only its screen differs.
+export const load: PageServerLoad = (event) => loadBoardPage(event, { whole: true });
