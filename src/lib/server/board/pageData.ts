@@ -1,10 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { getServices } from '$lib/server/services';
 import { requirePageAccess } from '$lib/server/http/access';
-import { COOKIES } from '$lib/server/auth/principal';
-
-/** A display's cookie lives 400 days (browsers' cap) from its last page load: a TV never expires. */
-const DISPLAY_COOKIE_SECONDS = 400 * 24 * 3600;
+import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
 
 /**
  * The data of a board page (the board and the wall TV): the access check (`board:view`), the
@@ -21,18 +18,7 @@ export async function loadBoardPage(
 	{ whole }: { whole: boolean }
 ) {
 	const { store, principal, roles } = await requirePageAccess(event, event.params.store, 'board:view');
-	if (principal.kind === 'display') {
-		const token = event.cookies.get(COOKIES.display);
-		if (token) {
-			event.cookies.set(COOKIES.display, token, {
-				path: '/',
-				httpOnly: true,
-				sameSite: 'lax',
-				secure: event.url.protocol === 'https:',
-				maxAge: DISPLAY_COOKIE_SECONDS
-			});
-		}
-	}
+	renewDisplayCookie(event, principal);
 	const snapshots = getServices().snapshots;
 	const board = whole
 		? { ...(await snapshots.read(store.id)), counts: null }
