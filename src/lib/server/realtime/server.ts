@@ -65,6 +65,8 @@ export interface RealtimeDeps {
 
 const REVALIDATE_MS = 5_000;
 const HEADS_TIMEOUT_MS = 4_000;
+/** a welcome board hears of changes at most this late, and at most once in this time */
+const WELCOME_NUDGE_MS = 1_000;
 
 /** The room of every socket that holds one credential: revoking it disconnects them all. */
 type Credential = { kind: 'session' | 'display' | 'token'; id: number };
@@ -115,9 +117,26 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	}
 
 	// each fact under its own name (card:moved, card:created, ...), as the contract declares it
+	// Welcome boards re-read their page on a nudge: one nudge per store a second is plenty, and
+	// each one is a Redis publish that every instance handles, move or no welcome board at all.
+	const nudges = new Map<number, { seq: number; timer: ReturnType<typeof setTimeout> }>();
+	const nudgeWelcome = (storeId: number, seq: number) => {
+		const pending = nudges.get(storeId);
+		if (pending) {
+			pending.seq = Math.max(pending.seq, seq);
+			return;
+		}
+		const timer = setTimeout(() => {
+			const { seq: last } = nudges.get(storeId)!;
+			nudges.delete(storeId);
+			io.to(welcomeRoomOf(storeId)).emit('welcome:changed', { seq: last });
+		}, WELCOME_NUDGE_MS);
+		timer.unref();
+		nudges.set(storeId, { seq, timer });
+	};
 	const broadcast = (storeId: number, event: BoardEvent) => {
 		io.to(roomOf(storeId)).emit(event.type, event as never);
-		io.to(welcomeRoomOf(storeId)).emit('welcome:changed', { seq: event.seq });
+		nudgeWelcome(storeId, event.seq);
 	};
 
 	// The handshake decides who the socket is and which store room it joins (G7, G8).
@@ -395,6 +414,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		broadcast,
 		disconnectCredential,
 		async close() {
+			for (const { timer } of nudges.values()) clearTimeout(timer);
+			nudges.clear();
 			clearInterval(revalidation);
 			clearInterval(heartbeat);
 			await new Promise<void>((resolve) => io.close(() => resolve()));
