@@ -4,6 +4,7 @@
  * tests/e2e/__screenshots__.
  */
 import { expect, test } from '@playwright/test';
+import { signInAs } from './signedIn';
 import { useVisualClock } from './visualClock';
 
 for (const [width, height, name] of [
@@ -22,10 +23,7 @@ for (const [width, height, name] of [
 		});
 		const page = await context.newPage();
 		await useVisualClock(page);
-		await page.goto('/login?next=%2Fs%2Fdemo%2Fboard');
-		await page.getByLabel('用户名', { exact: true }).fill('advisor2');
-		await page.getByLabel('密码', { exact: true }).fill('demo1234');
-		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await signInAs(page, 'advisor2', '/s/demo/board');
 		await expect(page.locator('[data-board-ready]')).toBeAttached();
 		await expect(page.getByRole('status', { name: /在线/ })).toBeVisible();
 		await expect(page).toHaveScreenshot(`board-advisor-${width}x${height}.png`);

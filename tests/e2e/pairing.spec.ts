@@ -5,6 +5,7 @@
  * three screen sizes (screenshots in /tmp/shots-auth).
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { signInAs } from './signedIn';
 import { mkdirSync } from 'node:fs';
 
 const SHOTS = '/tmp/shots-auth';
@@ -27,10 +28,7 @@ async function newPage(
 async function openAdmin(page: Page) {
 	await page.goto('/s/demo/admin');
 	await expect(page).toHaveURL(/\/login\?next=%2Fs%2Fdemo%2Fadmin$/);
-	await page.getByLabel('用户名', { exact: true }).fill('admin');
-	await page.getByLabel('密码', { exact: true }).fill('demo1234');
-	await page.getByRole('button', { name: '登录', exact: true }).click();
-	await expect(page).toHaveURL(/\/s\/demo\/admin$/);
+	await signInAs(page, 'admin', '/s/demo/admin');
 	await expect(page.getByRole('heading', { name: '屏幕与令牌' })).toBeVisible();
 }
 
@@ -152,10 +150,7 @@ test('sign-in, pairing and admin pages fit a TV, a tablet and a phone', async ({
 		await fits();
 		await page.screenshot({ path: `${SHOTS}/display-${name}.png` });
 
-		await page.goto('/login?next=/s/demo/admin');
-		await page.getByLabel('用户名', { exact: true }).fill('admin');
-		await page.getByLabel('密码', { exact: true }).fill('demo1234');
-		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await signInAs(page, 'admin', '/s/demo/admin');
 		await expect(page.getByRole('heading', { name: '屏幕与令牌' })).toBeVisible();
 		await fits();
 		await page.screenshot({ path: `${SHOTS}/admin-${name}.png`, fullPage: true });

@@ -4,13 +4,10 @@
  * anyway: tests/integration/auth/matrix.test.ts.)
  */
 import { expect, test, type Page } from '@playwright/test';
+import { signInAs } from './signedIn';
 
 async function openBoardAs(page: Page, username: string) {
-	await page.goto('/login?next=%2Fs%2Fdemo%2Fboard');
-	await page.getByLabel('用户名', { exact: true }).fill(username);
-	await page.getByLabel('密码', { exact: true }).fill('demo1234');
-	await page.getByRole('button', { name: '登录', exact: true }).click();
-	await expect(page).toHaveURL(/\/s\/demo\/board$/);
+	await signInAs(page, username, '/s/demo/board');
 	await expect(page.locator('[data-board-ready]')).toBeAttached();
 }
 

@@ -18,6 +18,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { COLUMNS, type BoardCard, type Column } from '../../src/lib/domain/board';
+import { signInAs } from './signedIn';
 import { compareCards } from '../../src/lib/domain/ordering';
 import { checkMove } from '../../src/lib/domain/transitions';
 import { PAGE_MS } from '../../src/lib/client/tvPaging';
@@ -29,14 +30,6 @@ const SHOTS = '/tmp/shots-tv';
 async function newContext(browser: Browser, viewport = TV) {
 	const { baseURL, locale, timezoneId } = test.info().project.use;
 	return browser.newContext({ baseURL, locale, timezoneId, viewport });
-}
-
-async function signIn(page: Page, username: string, next: string) {
-	await page.goto(`/login?next=${encodeURIComponent(next)}`);
-	await page.getByLabel('用户名', { exact: true }).fill(username);
-	await page.getByLabel('密码', { exact: true }).fill('demo1234');
-	await page.getByRole('button', { name: '登录', exact: true }).click();
-	await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/')}$`));
 }
 
 async function serverBoard(request: APIRequestContext): Promise<BoardCard[]> {
@@ -130,7 +123,7 @@ test('a paired wall TV lights up a move, and after an outage shows exactly the s
 
 	// the store admin pairs it as a wall TV
 	const admin = await (await newContext(browser, { width: 1280, height: 800 })).newPage();
-	await signIn(admin, 'admin', '/s/demo/admin');
+	await signInAs(admin, 'admin', '/s/demo/admin');
 	const form = admin.locator('form[action="?/pair"]');
 	await form.getByLabel('配对码').fill(code);
 	await form.getByLabel('车间大屏').check();
@@ -148,7 +141,7 @@ test('a paired wall TV lights up a move, and after an outage shows exactly the s
 
 	// an advisor at the desk moves a card; the TV shows it in its new column, lit
 	const advisor = await (await newContext(browser, { width: 1280, height: 800 })).newPage();
-	await signIn(advisor, 'advisor5', '/s/demo/board');
+	await signInAs(advisor, 'advisor5', '/s/demo/board');
 	const [first, ...later] = pickMoves(await serverBoard(advisor.request), 4);
 	await move(advisor, first);
 	const moved = tv.locator(`section[data-column="${first.to}"] [data-card="${first.card.id}"]`);
@@ -204,7 +197,7 @@ test('a column with more cards than fit says how many more and turns its pages b
 	const context = await newContext(browser);
 	const page = await context.newPage();
 	await page.clock.install();
-	await signIn(page, 'director', '/s/demo/tv');
+	await signInAs(page, 'director', '/s/demo/tv');
 	await expect(page.locator('[data-board-ready]')).toBeAttached();
 
 	// the demo's prep column holds more cars than a 1080p column shows
@@ -247,7 +240,7 @@ test('a column with more cards than fit says how many more and turns its pages b
 test('the TV speaks English when its language is English', async ({ browser }) => {
 	const context = await newContext(browser);
 	const page = await context.newPage();
-	await signIn(page, 'director', '/s/demo/tv');
+	await signInAs(page, 'director', '/s/demo/tv');
 	const { baseURL } = test.info().project.use;
 	await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: baseURL! }]);
 	await page.reload();

@@ -5,6 +5,7 @@
  * tests/e2e/__screenshots__.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { signInAs } from './signedIn';
 import { VISUAL_NOW } from './visualClock';
 
 /**
@@ -33,11 +34,7 @@ for (const [width, height, name] of [
 		});
 		const page = await context.newPage();
 		await page.clock.install({ time: new Date(VISUAL_NOW) });
-		await page.goto('/login?next=%2Fs%2Fdemo%2Ftv');
-		await page.getByLabel('用户名', { exact: true }).fill('director');
-		await page.getByLabel('密码', { exact: true }).fill('demo1234');
-		await page.getByRole('button', { name: '登录', exact: true }).click();
-		await expect(page).toHaveURL(/\/s\/demo\/tv$/);
+		await signInAs(page, 'director', '/s/demo/tv');
 		await stopTheClockWhenReady(page);
 		await expect(page.getByRole('status', { name: /在线/ })).toBeVisible();
 		// nothing sticks out of the screen sideways but the phone's own column strip

@@ -5,6 +5,7 @@
  * screen receives holds a full plate or a phone number; revoked, it goes back to pairing.
  */
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { signInAs } from './signedIn';
 import { randomUUID } from 'node:crypto';
 import type { BoardCard, Column } from '../../src/lib/domain/board';
 import { localDate } from '../../src/lib/domain/calendar';
@@ -14,14 +15,6 @@ async function newPage(browser: Browser, viewport = { width: 1920, height: 1080 
 	const { baseURL, locale, timezoneId } = test.info().project.use;
 	const context = await browser.newContext({ baseURL, locale, timezoneId, viewport });
 	return context.newPage();
-}
-
-async function signIn(page: Page, username: string, next: string) {
-	await page.goto(`/login?next=${encodeURIComponent(next)}`);
-	await page.getByLabel('用户名', { exact: true }).fill(username);
-	await page.getByLabel('密码', { exact: true }).fill('demo1234');
-	await page.getByRole('button', { name: '登录', exact: true }).click();
-	await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/')}$`));
 }
 
 async function boardCards(request: APIRequestContext): Promise<BoardCard[]> {
@@ -66,7 +59,7 @@ test('a paired welcome board greets today’s customers, follows a move live; re
 
 	// the store admin pairs it as a welcome board
 	const admin = await newPage(browser, { width: 1280, height: 800 });
-	await signIn(admin, 'admin', '/s/demo/admin');
+	await signInAs(admin, 'admin', '/s/demo/admin');
 	const form = admin.locator('form[action="?/pair"]');
 	await form.getByLabel('配对码').fill(code);
 	await form.getByLabel('欢迎板').check();
@@ -83,7 +76,7 @@ test('a paired welcome board greets today’s customers, follows a move live; re
 
 	// an advisor at the desk, in a browser of their own
 	const advisor = await newPage(browser, { width: 1280, height: 800 });
-	await signIn(advisor, 'advisor1', '/s/demo/board');
+	await signInAs(advisor, 'advisor1', '/s/demo/board');
 	const cards = await boardCards(advisor.request);
 	const { card, to, from, then } = pickMove(cards);
 	const row = rowOf(screen, card);
@@ -132,7 +125,7 @@ test('the welcome board speaks English on request: Mr and Ms, surnames in pinyin
 	browser
 }) => {
 	const page = await newPage(browser, { width: 1280, height: 800 });
-	await signIn(page, 'service', '/s/demo/welcome');
+	await signInAs(page, 'service', '/s/demo/welcome');
 	await expect(page.locator('[data-welcome-ready]')).toBeAttached();
 	await expect(page.locator('[data-welcome-row]').first()).toContainText(/欢迎您/);
 

@@ -3,6 +3,7 @@
  * server (fixed clock, its own seeded database), as a signed-in staff member previews it.
  */
 import { expect, test } from '@playwright/test';
+import { signInAs } from './signedIn';
 import { useVisualClock } from './visualClock';
 
 for (const [width, height, name] of [
@@ -24,10 +25,7 @@ for (const [width, height, name] of [
 		});
 		const page = await context.newPage();
 		await useVisualClock(page);
-		await page.goto('/login?next=%2Fs%2Fdemo%2Fwelcome');
-		await page.getByLabel('用户名', { exact: true }).fill('service');
-		await page.getByLabel('密码', { exact: true }).fill('demo1234');
-		await page.getByRole('button', { name: '登录', exact: true }).click();
+		await signInAs(page, 'service', '/s/demo/welcome');
 		await expect(page.locator('[data-welcome-ready]')).toBeAttached();
 		await expect(page.locator('[data-welcome-row]').first()).toBeVisible();
 		// nothing is cut off: every row of the page shown lies inside the list's area
