@@ -27,7 +27,10 @@ const boardCard = z.strictObject({
 	technician: z.string().nullable(),
 	bay: z.string().nullable(),
 	advisor: z.string().nullable(),
-	columnEnteredAt: iso
+	columnEnteredAt: iso,
+	team: z.string().min(1).nullable(),
+	qc: z.strictObject({ self: z.boolean(), lead: z.boolean(), final: z.boolean() }),
+	authorisationPending: z.boolean()
 });
 type Card = z.infer<typeof boardCard>;
 

@@ -41,6 +41,7 @@ const ERROR: Record<ErrorCode | 'busy', () => string> = {
 	cardNotFound: m.error_card_not_found,
 	versionConflict: m.error_version_conflict,
 	moveRefused: m.error_internal,
+	editRefused: m.error_internal,
 	rateLimited: m.error_rate_limited,
 	unavailable: m.error_unavailable,
 	internal: m.error_internal,

@@ -38,4 +38,10 @@ export interface BoardCard {
 	bay: string | null;
 	advisor: string | null;
 	columnEnteredAt: string;
+	/** the team (班组) the job is dispatched to */
+	team: string | null;
+	/** this QC round's checks: self-check, team lead, final inspection */
+	qc: { self: boolean; lead: boolean; final: boolean };
+	/** an extra item (增项) waits for the customer's authorisation */
+	authorisationPending: boolean;
 }

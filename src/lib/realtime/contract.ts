@@ -5,6 +5,7 @@
 import type { BoardCard, Column } from '$lib/domain/board';
 import type { MoveRefusal } from '$lib/domain/transitions';
 import type { BookingRefusal } from '$lib/domain/capacity';
+import type { CardEdit, CardEditKind, EditRefusal } from '$lib/domain/card';
 
 export type ErrorCode =
 	| 'invalidInput'
@@ -14,6 +15,7 @@ export type ErrorCode =
 	| 'cardNotFound'
 	| 'versionConflict'
 	| 'moveRefused'
+	| 'editRefused'
 	| 'rateLimited'
 	| 'unavailable'
 	| 'internal';
@@ -24,6 +26,10 @@ export interface CommandError {
 	message: string;
 	/** for moveRefused: which rule refused it */
 	reason?: MoveRefusal;
+	/** for editRefused: which rule refused the card edit */
+	editReason?: EditRefusal;
+	/** for invalidInput of a card edit: the field at fault (e.g. 'plate', 'vin', 'mileageKm') */
+	field?: string;
 	/** for versionConflict: the card as it is now, so the screen can show the true state */
 	card?: BoardCard;
 }
@@ -62,14 +68,40 @@ export interface CardCreatedEvent extends CardEventBase {
 	appointmentId: number | null;
 }
 
-/** The card left the board (its appointment was cancelled); `card` is its last state. */
+/** The card left the board (its appointment was cancelled, or the car was handed over). */
 export interface CardArchivedEvent extends CardEventBase {
 	type: 'card:archived';
-	reason: 'cancelled';
+	reason: 'cancelled' | 'handedOver';
 }
 
-export type BoardEvent = CardMovedEvent | CardCreatedEvent | CardArchivedEvent;
+/** Anything on the card changed but its column: details, parts, stop-work, a QC check. */
+export interface CardUpdatedEvent extends CardEventBase {
+	type: 'card:updated';
+	/** which edit (card.ts CardEdit) */
+	kind: CardEditKind;
+	/** a failed QC check sent the card back to "in bay": the column it left */
+	from?: Column;
+}
+
+export type BoardEvent = CardMovedEvent | CardCreatedEvent | CardArchivedEvent | CardUpdatedEvent;
 export type BoardEventType = BoardEvent['type'];
+
+/**
+ * `POST /api/stores/:store/cards/:card/edits`: one change of a card. `expectedVersion` is the
+ * card's version the screen showed (409 versionConflict otherwise); a retry with the same
+ * `idempotencyKey` gets the first result.
+ */
+export interface EditCommand {
+	expectedVersion: number;
+	idempotencyKey: string;
+	edit: CardEdit;
+}
+
+export interface EditResult {
+	/** card:updated, or card:archived when the handover completed */
+	event: CardUpdatedEvent | CardArchivedEvent;
+	replayed: boolean;
+}
 
 export interface MoveResult {
 	event: CardMovedEvent;
@@ -154,6 +186,7 @@ export interface ServerToClientEvents {
 	'card:moved': (event: CardMovedEvent) => void;
 	'card:created': (event: CardCreatedEvent) => void;
 	'card:archived': (event: CardArchivedEvent) => void;
+	'card:updated': (event: CardUpdatedEvent) => void;
 	/** periodic head-sequence heartbeat: a screen behind it has missed something */
 	'board:head': (head: { seq: number }) => void;
 	/** to welcome boards: the store's board changed (up to `seq`); they reload their own page data */

@@ -29,6 +29,9 @@ const card = (id: number, over: Partial<BoardCard> = {}): BoardCard => ({
 	bay: null,
 	advisor: null,
 	columnEnteredAt: '2026-11-24T00:00:00.000Z',
+	team: null,
+	qc: { self: false, lead: false, final: false },
+	authorisationPending: false,
 	...over
 });
 const base = { at: '2026-11-24T00:00:00.000Z', actor: 'advisor1' };

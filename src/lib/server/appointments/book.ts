@@ -13,7 +13,7 @@ import type { Store } from '../db/stores';
 import { minutesOf, type BookCommand } from './command';
 import * as rules from './rules';
 import * as day from './day';
-import { plateKey } from './identity';
+import { plateKey } from '$lib/domain/identity';
 
 /** Who books, and from where: what the audit row records. */
 export interface BookingActor {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isDateKey } from '$lib/domain/calendar';
-import { normalizeMobile, normalizePlate } from './identity';
+import { normalizeMobile, normalizePlate } from '$lib/domain/identity';
 
 const id = z.number().int().positive().max(2 ** 53);
 const text = (max: number) => z.string().trim().min(1).max(max);

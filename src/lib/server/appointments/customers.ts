@@ -1,5 +1,5 @@
 import type { Sql } from '../db/connect';
-import { normalizeMobile, plateKey } from './identity';
+import { normalizeMobile, plateKey } from '$lib/domain/identity';
 
 export interface FoundVehicle {
 	id: number;

@@ -11,6 +11,7 @@ const STATUS: Record<BookingError['code'], number> = {
 	vehicleNotFound: 404,
 	versionConflict: 409,
 	moveRefused: 422,
+	editRefused: 422,
 	bookingRefused: 422,
 	rateLimited: 429,
 	unavailable: 503,

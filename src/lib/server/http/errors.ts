@@ -9,6 +9,7 @@ const STATUS: Record<ErrorCode, number> = {
 	cardNotFound: 404,
 	versionConflict: 409,
 	moveRefused: 422,
+	editRefused: 422,
 	rateLimited: 429,
 	unavailable: 503,
 	internal: 500

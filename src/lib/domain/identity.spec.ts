@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMobile, normalizePlate, plateKey } from './identity';
+import { normalizeMobile, normalizePlate, plateKey } from '$lib/domain/identity';
 
 describe('a mainland mobile number', () => {
 	it('is 11 digits starting 13–19, however it was typed', () => {
