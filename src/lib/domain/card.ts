@@ -201,6 +201,7 @@ export type CardEditKind = CardEdit['kind'];
 export type EditRefusal =
 	| 'itemNotFound'
 	| 'partNotFound'
+	| 'outOfStock'
 	| 'notPending'
 	| 'notInQc'
 	| 'qcOutOfOrder'

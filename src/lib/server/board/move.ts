@@ -89,7 +89,9 @@ export async function moveCard(
 				column: command.to,
 				version: card.version + 1,
 				reworkCount: card.reworkCount + (check.rework ? 1 : 0),
-				columnEnteredAt: current.now
+				columnEnteredAt: current.now,
+				// a QC round starts clean: entering QC, or sent back from it
+				qc: command.to === 'qc' || check.rework ? { self: false, lead: false, final: false } : card.qc
 			};
 			const event: Omit<CardMovedEvent, 'seq'> = {
 				type: 'card:moved',
@@ -112,6 +114,8 @@ export async function moveCard(
 						version = ${after.version},
 						rework_count = ${after.reworkCount},
 						column_entered_at = now(),
+						qc_self = ${after.qc.self}, qc_lead = ${after.qc.lead}, qc_final = ${after.qc.final},
+						qc_self_by = case when ${after.qc.self} then qc_self_by end,
 						updated_at = now()
 					where id = ${card.id}
 				), logged as (
