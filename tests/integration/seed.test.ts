@@ -78,7 +78,8 @@ describe('seedDemo', () => {
 		for (const column of COLUMNS) expect(cards.some((c) => c.column === column), column).toBe(true);
 		for (const c of cards) {
 			if (c.stopWork) expect(c.column).toBe('inBay');
-			if (c.partsWaiting) expect(c.column).toBe('prep');
+			// waiting for parts: in prep, or in the bay stopped for them
+			if (c.partsWaiting) expect(c.column === 'prep' || c.stopWork?.reason === 'parts').toBe(true);
 			if (c.walkIn) expect(c.column).toBe('inBay');
 			if (c.column === 'inBay' || c.column === 'qc') {
 				expect(c.technician).not.toBeNull();
