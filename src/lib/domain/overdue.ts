@@ -127,7 +127,7 @@ export function folderCheckDay(appointmentDay: DateKey, rules: PrepRules): DateK
 	return workdayOnOrBefore(addDays(appointmentDay, -rules.folderDaysBefore), rules.calendar);
 }
 
-const PREP_COLUMNS: readonly Column[] = ['prep', 'ready', 'confirmed'];
+export const PREP_COLUMNS: readonly Column[] = ['prep', 'ready', 'confirmed'];
 const NOT_IN_BASKET: readonly PartStatus[] = ['inStock', 'reserved', 'arrived'];
 const MS_PER_MINUTE = 60_000;
 const toMs = (value: string | Date | number) =>
@@ -279,4 +279,38 @@ export function directorChecklist(
 				appointmentAt.get(a.cardId)! - appointmentAt.get(b.cardId)! ||
 				a.cardId - b.cardId
 		);
+}
+
+/**
+ * The instant a card's prep becomes overdue, as the write paths keep it with the card
+ * (`cards.prep_due_at`, BoardCard.prepDueAt): the earliest deadline among its open findings; a
+ * promised part arriving too late is overdue from `now`, the moment it is known. Null: nothing is
+ * open (or the car is past prep). It changes only when the card's parts, documents, appointment or
+ * column change — each of which is a write that recomputes it — or when the store's calendar does.
+ */
+export function prepDeadline(card: PrepCard, rules: PrepRules, now: Date | number): string | null {
+	let earliest: string | null = null;
+	for (const finding of prepFindings(card, rules, now)) {
+		const at =
+			finding.rule === 'partsEta' && finding.needsNewTime
+				? new Date(toMs(now)).toISOString()
+				: finding.dueAt;
+		if (earliest === null || at < earliest) earliest = at;
+	}
+	return earliest;
+}
+
+/**
+ * The badge every screen shows from a card's `prepDueAt`: overdue once it passed, due today on
+ * its last store-local day (the deadline is the end of that day), nothing otherwise or past prep.
+ */
+export function prepBadge(
+	card: { column: Column; prepDueAt: string | null },
+	now: number,
+	timeZone: string
+): 'overdue' | 'dueToday' | null {
+	if (!card.prepDueAt || !PREP_COLUMNS.includes(card.column)) return null;
+	const due = Date.parse(card.prepDueAt);
+	if (now >= due) return 'overdue';
+	return localDate(now, timeZone) === localDate(due - 1, timeZone) ? 'dueToday' : null;
 }

@@ -42,7 +42,7 @@ export const PERMISSIONS: Record<Role, Grant> = {
 	advisor: {
 		actions: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'appointment:book'],
 		moves: 'any',
-		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'handover']
+		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'handover', 'review']
 	},
 	// 技术总监: hands folders back (prep → ready), dispatches, decides QC and rework; the only one
 	// who may book past a slot's quota or the 80% (the override is recorded)
@@ -57,7 +57,7 @@ export const PERMISSIONS: Record<Role, Grant> = {
 			'audit:view'
 		],
 		moves: 'any',
-		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'qc', 'handover'],
+		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'qc', 'handover', 'review'],
 		// the final inspection is the director's (or the inspector's) alone
 		qcStages: ['self', 'lead', 'final']
 	},

@@ -2,6 +2,7 @@ import type { BoardCard, Column } from '$lib/domain/board';
 import { checkMove } from '$lib/domain/transitions';
 import type { Ack, CardMovedEvent, MoveCommand, MoveResult } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
+import { deadlineInColumn } from '../cards/prep';
 
 /** Who issued a command, and from where: what the audit row records. */
 export interface Actor {
@@ -82,6 +83,11 @@ export async function moveCard(
 				});
 			}
 
+			// a move into or out of prep changes which prep rules apply (the folder is prep's own)
+			const prepDueAt =
+				card.column === 'prep' || command.to === 'prep'
+					? await deadlineInColumn(tx, storeId, card.id, command.to, new Date(current.now))
+					: card.prepDueAt;
 			// The card as the update below leaves it (now() is the transaction's time, fixed above);
 			// the tests compare it with what the view reads afterwards.
 			const after: BoardCard = {
@@ -91,7 +97,8 @@ export async function moveCard(
 				reworkCount: card.reworkCount + (check.rework ? 1 : 0),
 				columnEnteredAt: current.now,
 				// a QC round starts clean: entering QC, or sent back from it
-				qc: command.to === 'qc' || check.rework ? { self: false, lead: false, final: false } : card.qc
+				qc: command.to === 'qc' || check.rework ? { self: false, lead: false, final: false } : card.qc,
+				prepDueAt
 			};
 			const event: Omit<CardMovedEvent, 'seq'> = {
 				type: 'card:moved',
@@ -116,6 +123,7 @@ export async function moveCard(
 						column_entered_at = now(),
 						qc_self = ${after.qc.self}, qc_lead = ${after.qc.lead}, qc_final = ${after.qc.final},
 						qc_self_by = case when ${after.qc.self} then qc_self_by end,
+						prep_due_at = ${prepDueAt},
 						updated_at = now()
 					where id = ${card.id}
 				), logged as (

@@ -26,7 +26,9 @@ import type {
 	EditCommand,
 	EditResult
 } from '$lib/realtime/contract';
+import { PREP_COLUMNS } from '$lib/domain/overdue';
 import type { Sql } from '../db/connect';
+import { refreshPrepDeadlines } from './prep';
 import type { Actor } from '../board/move';
 
 export interface EditActor extends Actor {
@@ -173,6 +175,10 @@ export async function editCard(
 				update cards set ${tx(set as never)}
 					${applied.rework ? tx`, rework_count = rework_count + 1` : tx``}
 				where id = ${cardId}`;
+			// after the update: the deadline reads the card's documents and parts as they are now
+			if (PREP_INPUTS.includes(edit.kind)) {
+				await refreshPrepDeadlines(tx, { id: storeId, timeZone: row.timeZone }, [cardId], row.now);
+			}
 
 			const [{ card, now }] = await tx<{ card: BoardCard; now: string }[]>`
 				select card, iso_utc(now()) as now from board_card_view where id = ${cardId}`;
@@ -504,8 +510,42 @@ async function apply(
 					${card.id}, ${due}::date)`;
 			return { changes: { column: ['handover', null] }, note: `followUp ${due}`, archive: true };
 		}
+		case 'escalate': {
+			const [before] = await tx<{ escalated: boolean; note: string | null }[]>`
+				select escalated_at is not null as escalated, escalation_note as note from cards where id = ${card.id}`;
+			return {
+				changes: diff(before, { escalated: edit.escalated, note: edit.escalated ? edit.note : null }),
+				note: edit.note,
+				set: {
+					escalated_at: edit.escalated ? card.now : null,
+					escalation_note: edit.escalated ? edit.note : null
+				}
+			};
+		}
+		case 'proposeReschedule': {
+			if (!PREP_COLUMNS.includes(card.column)) {
+				throw refuse('notInPrep', `card ${card.id} is in ${card.column}: the car is already here`);
+			}
+			if (edit.day !== null && edit.day <= card.today) {
+				throw new Refused({
+					code: 'invalidInput',
+					field: 'day',
+					message: `day: a new day must be after today (${card.today})`
+				});
+			}
+			const [before] = await tx<{ day: string | null }[]>`
+				select reschedule_proposed_on::text as day from cards where id = ${card.id}`;
+			return {
+				changes: { rescheduleProposal: [before.day, edit.day] },
+				note: edit.note,
+				set: { reschedule_proposed_on: edit.day, reschedule_note: edit.day ? edit.note : null }
+			};
+		}
 	}
 }
+
+/** edits after which the card's prep deadline (the overdue badge) is computed again */
+const PREP_INPUTS: readonly CardEdit['kind'][] = ['documents', 'addPart', 'updatePart', 'removePart'];
 
 /**
  * Keeps the shelf count true when a line starts or stops being held for this car (reserved or

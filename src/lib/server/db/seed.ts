@@ -343,7 +343,7 @@ export async function seedDemo(
 			'due_at', 'job_summary', 'safety', 'comeback', 'complaint', 'parts_waiting', 'stop_work_reason', 'stop_work_since',
 			'customer_waits', 'wash_declined', 'rework_count', 'technician_id', 'advisor_id', 'bay_id', 'column_entered_at',
 			'created_at', 'updated_at', 'archived_at')}`;
-		await seedJobs(tx as unknown as Sql, storeId);
+		await seedJobs(tx as unknown as Sql, storeId, now);
 		return { storeId, created: true };
 	});
 }

@@ -1,4 +1,5 @@
 import type { Sql } from './connect';
+import { refreshPrepDeadlines } from '../cards/prep';
 
 /**
  * The demo board's cards as whole jobs (issue #5): work order items with labour, the parts slip
@@ -39,7 +40,7 @@ interface SeedCard {
 	dueOn: string;
 }
 
-export async function seedJobs(tx: Sql, storeId: number): Promise<void> {
+export async function seedJobs(tx: Sql, storeId: number, now: Date): Promise<void> {
 	const cards = await tx<SeedCard[]>`
 		select c.id::int, c.board_column as column, c.job_summary as "jobSummary",
 			c.parts_waiting as "partsWaiting", c.stop_work_reason as stop, r.team,
@@ -136,4 +137,7 @@ export async function seedJobs(tx: Sql, storeId: number): Promise<void> {
 			authorisation_pending = exists (select 1 from card_job_items i
 				where i.card_id = c.id and i.authorisation = 'pending')
 		where c.store_id = ${storeId} and c.archived_at is null`;
+	// and the overdue badge from the prep rules
+	const [store] = await tx<{ timeZone: string }[]>`select time_zone as "timeZone" from stores where id = ${storeId}`;
+	await refreshPrepDeadlines(tx, { id: storeId, timeZone: store.timeZone }, cards.map((c) => c.id), now);
 }
