@@ -17,6 +17,9 @@
  * first instant of the next day it is overdue. Pure: `now` is a parameter.
  */
 import type { Column } from './board';
+import { PREP_COLUMNS } from './prepBadge';
+
+export { PREP_COLUMNS, prepBadge } from './prepBadge';
 import {
 	addDays,
 	daysBetween,
@@ -127,7 +130,7 @@ export function folderCheckDay(appointmentDay: DateKey, rules: PrepRules): DateK
 	return workdayOnOrBefore(addDays(appointmentDay, -rules.folderDaysBefore), rules.calendar);
 }
 
-export const PREP_COLUMNS: readonly Column[] = ['prep', 'ready', 'confirmed'];
+
 const NOT_IN_BASKET: readonly PartStatus[] = ['inStock', 'reserved', 'arrived'];
 const MS_PER_MINUTE = 60_000;
 const toMs = (value: string | Date | number) =>
@@ -298,19 +301,4 @@ export function prepDeadline(card: PrepCard, rules: PrepRules, now: Date | numbe
 		if (earliest === null || at < earliest) earliest = at;
 	}
 	return earliest;
-}
-
-/**
- * The badge every screen shows from a card's `prepDueAt`: overdue once it passed, due today on
- * its last store-local day (the deadline is the end of that day), nothing otherwise or past prep.
- */
-export function prepBadge(
-	card: { column: Column; prepDueAt: string | null },
-	now: number,
-	timeZone: string
-): 'overdue' | 'dueToday' | null {
-	if (!card.prepDueAt || !PREP_COLUMNS.includes(card.column)) return null;
-	const due = Date.parse(card.prepDueAt);
-	if (now >= due) return 'overdue';
-	return localDate(now, timeZone) === localDate(due - 1, timeZone) ? 'dueToday' : null;
 }
