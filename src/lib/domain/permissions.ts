@@ -17,6 +17,7 @@ export const ACTIONS = [
 	'welcome:view',
 	'card:move',
 	'card:edit',
+	'prep:review',
 	'appointment:book',
 	'appointment:override',
 	'display:manage',
@@ -40,7 +41,7 @@ interface Grant {
 export const PERMISSIONS: Record<Role, Grant> = {
 	// 服务顾问: runs the flow of the cards end to end
 	advisor: {
-		actions: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'appointment:book'],
+		actions: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'prep:review', 'appointment:book'],
 		moves: 'any',
 		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'handover', 'review']
 	},
@@ -52,6 +53,7 @@ export const PERMISSIONS: Record<Role, Grant> = {
 			'welcome:view',
 			'card:move',
 			'card:edit',
+			'prep:review',
 			'appointment:book',
 			'appointment:override',
 			'audit:view'
@@ -74,7 +76,7 @@ export const PERMISSIONS: Record<Role, Grant> = {
 		qcStages: ['self', 'lead']
 	},
 	// 零件: reads the board; parts work is done on the card (issue #5), not by moving it
-	parts: { actions: ['board:view', 'welcome:view', 'card:edit'], edits: ['parts'] },
+	parts: { actions: ['board:view', 'welcome:view', 'card:edit', 'prep:review'], edits: ['parts'] },
 	// 客服: books from the reminder calls; the confirmation call confirms (ready → confirmed) or
 	// reschedules (confirmed → ready)
 	service: {
