@@ -163,6 +163,16 @@ export async function moveCard(
  * this actor may not make (someone else's key): then a refusal, not the other command's result.
  */
 function replay(event: CardMovedEvent, command: MoveCommand, actor: Actor): Ack<MoveResult> {
+	// the key's first command was not a move at all (a card edit, a booking)
+	if (event.type !== 'card:moved') {
+		return {
+			ok: false,
+			error: {
+				code: 'invalidInput',
+				message: `idempotencyKey ${command.idempotencyKey} was already used for another command`
+			}
+		};
+	}
 	if (actor.mayMove && !actor.mayMove({ from: event.from, to: event.card.column })) {
 		return {
 			ok: false,

@@ -433,7 +433,7 @@ async function apply(
 		}
 		case 'stopWork': {
 			if (edit.reason === card.stopWorkReason) return { changes: {} };
-			if (card.stopWorkReason === 'authorisation' && edit.reason !== 'authorisation') {
+			if (edit.reason === null || (card.stopWorkReason === 'authorisation' && edit.reason !== 'authorisation')) {
 				const [pending] = await tx`
 					select 1 from card_job_items where card_id = ${card.id} and authorisation = 'pending' limit 1`;
 				if (pending) {

@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
 
 /** GET the card as the whole job (CardDetail in src/lib/domain/card.ts): 404 when not on this board. */
 export const GET: RequestHandler = async (event) => {
-	const access = await requireApiAccess(event, event.params.store, 'board:view');
+	const access = await requireApiAccess(event, event.params.store, 'card:view');
 	if (!access.ok) return access.response;
 	const cardId = Number(event.params.card);
 	const detail =
