@@ -152,6 +152,22 @@ describe('parts (零件出库单)', () => {
 		await edited(db.sql, store, cardId, { kind: 'addPart', partNo: 'SPECIAL-1', name: '', quantity: 9, unitPriceFen: 1, status: 'reserved', eta: null }, u.parts);
 		expect(await refused(cardId, { kind: 'removePart', partId: 2 ** 40 }, u.parts)).toMatchObject({ editReason: 'partNotFound' });
 	});
+
+	it('an ordered part comes from the supplier: arriving and picking take nothing off the shelf; given back, it goes onto it', async () => {
+		const partNo = 'BP-0001';
+		const start = await onHand(partNo);
+		const cardId = await addCard(db.sql, store, { column: 'prep' });
+		const update = (partId: number, status: 'ordered' | 'arrived' | 'picked', eta: string | null = null) =>
+			({ kind: 'updatePart', partId, quantity: 2, unitPriceFen: 15_000, status, eta }) as const;
+		await edited(db.sql, store, cardId, { kind: 'addPart', partNo, name: '前刹车片', quantity: 2, unitPriceFen: 15_000, status: 'ordered', eta: '2099-01-05' }, u.parts);
+		const id = (await detail(cardId)).parts[0].id;
+		await edited(db.sql, store, cardId, update(id, 'arrived'), u.parts);
+		expect(await onHand(partNo)).toBe(start);
+		await edited(db.sql, store, cardId, update(id, 'picked'), u.parts);
+		expect(await onHand(partNo)).toBe(start);
+		await edited(db.sql, store, cardId, { kind: 'removePart', partId: id }, u.parts);
+		expect(await onHand(partNo)).toBe(start + 2);
+	});
 });
 
 describe('QC (技师自检 → 班组长检验 → 终检)', () => {

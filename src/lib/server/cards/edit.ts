@@ -81,8 +81,11 @@ class Refused extends Error {
 const refuse = (editReason: EditRefusal, message: string) =>
 	new Refused({ code: 'editRefused', editReason, message });
 
-/** statuses in which a part is held on the shelf for this car: taken out of `parts.on_hand` */
-const HELD: readonly PartStatus[] = ['reserved', 'picked'];
+/**
+ * statuses in which a part is held for this car, outside the free shelf count `parts.on_hand`:
+ * reserved or picked from the shelf, or arrived from the supplier for this car
+ */
+const HELD: readonly PartStatus[] = ['reserved', 'picked', 'arrived'];
 
 /**
  * Changes a card (anything but its column; a failed QC check excepted, which sends it back to
@@ -548,8 +551,8 @@ async function apply(
 const PREP_INPUTS: readonly CardEdit['kind'][] = ['documents', 'addPart', 'updatePart', 'removePart'];
 
 /**
- * Keeps the shelf count true when a line starts or stops being held for this car (reserved or
- * picked): taken from `parts.on_hand`, or given back. Parts the store does not stock (not in
+ * Keeps the shelf count true when a line starts or stops being held for this car (reserved,
+ * picked, arrived): taken from `parts.on_hand`, or given back. Parts the store does not stock (not in
  * `parts`) are not counted. Refuses a hold the shelf cannot give.
  */
 async function hold(
@@ -564,7 +567,9 @@ async function hold(
 	const before = from !== null && HELD.includes(from) ? fromQuantity : 0;
 	const after = HELD.includes(to) ? toQuantity : 0;
 	const take = after - before;
-	if (take === 0) return;
+	// an ordered part that arrives (or goes straight into the basket) comes from the supplier, not
+	// off the shelf; given back (cancelled, removed), it goes onto the shelf like any other
+	if (take === 0 || (take > 0 && from === 'ordered')) return;
 	const rows = await tx<{ onHand: number }[]>`
 		update parts set on_hand = on_hand - ${take}
 		where store_id = ${storeId} and part_no = ${partNo} and on_hand - ${take} >= 0
