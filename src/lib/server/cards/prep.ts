@@ -22,12 +22,15 @@ export async function prepRules(sql: Db, store: { id: number; timeZone: string }
 	return { ...defaultPrepRules(rules.capacity.calendar), partsLeadDays: rules.reminders.partsLeadDays };
 }
 
+/** a parts line as the review can act on it: put into the basket */
+export type ReviewPart = PartLine & { id: number; name: string; quantity: number; unitPriceFen: number };
+
 interface PrepRow {
 	cardId: number;
 	appointmentAt: string;
 	column: Column;
 	documents: Record<PrepDocument, boolean>;
-	parts: PartLine[];
+	parts: ReviewPart[];
 	owner: string | null;
 }
 
@@ -36,8 +39,9 @@ const prepColumns = (sql: Db) => sql`
 	c.id::int as "cardId", iso_utc(c.due_at) as "appointmentAt", c.board_column as column,
 	json_build_object('workOrder', c.doc_work_order, 'estimate', c.doc_estimate,
 		'partsSlip', c.doc_parts_slip) as documents,
-	coalesce((select json_agg(json_build_object('partNo', p.part_no, 'name', p.name,
-		'status', p.status, 'leadDays', p.lead_days, 'eta', p.eta) order by p.id)
+	coalesce((select json_agg(json_build_object('id', p.id, 'partNo', p.part_no, 'name', p.name,
+		'status', p.status, 'leadDays', p.lead_days, 'eta', p.eta, 'quantity', p.quantity,
+		'unitPriceFen', p.unit_price_fen) order by p.id)
 		from card_parts p where p.card_id = c.id), '[]'::json) as parts,
 	a.display_name as owner`;
 
@@ -81,6 +85,9 @@ export interface ReviewEntry extends CardPrepReview {
 	version: number;
 	escalated: boolean;
 	rescheduleProposal: string | null;
+	/** what "mark done" changes: the folder's documents, a part into the basket */
+	documents: Record<PrepDocument, boolean>;
+	parts: ReviewPart[];
 }
 
 /**
@@ -114,7 +121,9 @@ export async function readReview(
 				...shown,
 				column: card.column,
 				appointmentAt: card.appointmentAt,
-				advisor: card.owner
+				advisor: card.owner,
+				documents: card.documents,
+				parts: card.parts
 			};
 		});
 		return { entries, checked: cards.length };
