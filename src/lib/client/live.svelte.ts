@@ -94,6 +94,7 @@ export class LiveBoard {
 		socket.on('card:moved', (event) => this.#receive([event]));
 		socket.on('card:created', (event) => this.#receive([event]));
 		socket.on('card:archived', (event) => this.#receive([event]));
+		socket.on('card:updated', (event) => this.#receive([event]));
 		socket.on('board:head', ({ seq }) => {
 			// a partial board keeps asking for the rest until it has it (refused, timed out)
 			if (seq > this.board.applied || this.board.partial) void this.sync();

@@ -151,11 +151,14 @@ export async function invariantViolations(sql: Sql): Promise<string[]> {
 		from board_events e
 		where e.type = 'card:created' and (e.payload -> 'card' ->> 'version')::int <> 1`;
 	for (const c of created) problems.push(`card ${c.id}: ${c.problem}`);
-	// each card's events form one chain: every move starts where the previous one ended
-	const chains = await sql<{ cardId: number; seq: number; from: string; to: string; version: number }[]>`
-		select card_id::int as "cardId", seq::int, payload ->> 'from' as from,
+	// each card's events form one chain: every move starts where the previous one ended, and an
+	// update or archiving leaves the card in its column; each is the next version
+	const chains = await sql<
+		{ cardId: number; seq: number; type: string; from: string | null; to: string; version: number }[]
+	>`
+		select card_id::int as "cardId", seq::int, type, payload ->> 'from' as from,
 			payload -> 'card' ->> 'column' as to, (payload -> 'card' ->> 'version')::int as version
-		from board_events where type = 'card:moved' order by card_id, seq`;
+		from board_events where type <> 'card:created' order by card_id, seq`;
 	const initial = new Map(
 		(await sql<{ id: number; column: string; version: number }[]>`
 			select c.id::int, coalesce(
@@ -167,7 +170,12 @@ export async function invariantViolations(sql: Sql): Promise<string[]> {
 	const at = new Map<number, { column: string; version: number }>();
 	for (const e of chains) {
 		const before = at.get(e.cardId) ?? initial.get(e.cardId)!;
-		if (e.from !== before.column || e.version !== before.version + 1 || e.from === e.to) {
+		const moved = e.type === 'card:moved';
+		const fits = moved
+			? e.from === before.column && e.from !== e.to
+			: // a QC failure's card:updated carries the column it left
+				(e.from ?? before.column) === before.column;
+		if (!fits || e.version !== before.version + 1) {
 			problems.push(
 				`card ${e.cardId} seq ${e.seq}: moved ${e.from}→${e.to} to version ${e.version}, but it was in ${before.column} at version ${before.version}`
 			);

@@ -79,8 +79,7 @@ export async function bookAppointment(
 
 			// The day's queue: from here on this transaction is the only booking of this store and day,
 			// and every read below sees the bookings committed before it got the lock.
-			const dayLock = `booking ${command.day}`;
-			await tx`select pg_advisory_xact_lock(hashtextextended(${dayLock}, ${store.id}))`;
+			await day.lockDay(db, store.id, command.day);
 			const [bookingRules, capacityDay, existing, parts, [clock]] = await Promise.all([
 				rules.read(db, store),
 				day.capacityDay(db, store.id, command.day),
@@ -344,9 +343,10 @@ const REFUSAL_MESSAGES: Record<string, string> = {
 	labourFull: 'the day has no bookable labour left for these jobs (80% of capacity)'
 };
 
-function refusalMessage(
+/** The capacity rule's refusal in words, for `day` at `start`. */
+export function refusalMessage(
 	reason: string,
-	command: BookCommand,
+	command: { day: string; start: string },
 	extra: { jobType?: string; firstBookableDay?: string; needsOverride: boolean }
 ): string {
 	let message = `${command.day} ${command.start}: ${REFUSAL_MESSAGES[reason] ?? reason}`;

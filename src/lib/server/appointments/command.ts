@@ -86,3 +86,30 @@ export const customerQuery = z.union([
 	z.strictObject({ phone: z.string().min(1).max(20) }),
 	z.strictObject({ plate: z.string().min(1).max(20) })
 ]);
+
+const idempotencyKey = z.string().min(8).max(100).regex(/^[\w:.-]+$/);
+
+/** POST …/appointments/:id/confirm. `call`: confirmed on the confirmation call (ticks it off). */
+export const confirmCommand = z.strictObject({
+	idempotencyKey,
+	call: z.strictObject({ note: text(200).optional() }).optional()
+});
+
+/** POST …/appointments/:id/reschedule: a new day and slot, checked as a booking is. */
+export const rescheduleCommand = z.strictObject({
+	idempotencyKey,
+	day: z.string().refine(isDateKey, 'a date YYYY-MM-DD'),
+	start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM'),
+	override: z.strictObject({ reason: text(200) }).optional()
+});
+
+/** POST …/appointments/:id/cancel: why, for the card's history. */
+export const cancelCommand = z.strictObject({ idempotencyKey, reason: text(200) });
+
+/** POST …/appointments/:id/no-show */
+export const noShowCommand = z.strictObject({ idempotencyKey, note: text(200).optional() });
+
+export type ConfirmCommand = z.output<typeof confirmCommand>;
+export type RescheduleCommand = z.output<typeof rescheduleCommand>;
+export type CancelCommand = z.output<typeof cancelCommand>;
+export type NoShowCommand = z.output<typeof noShowCommand>;
