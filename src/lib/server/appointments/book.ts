@@ -13,6 +13,7 @@ import type { Store } from '../db/stores';
 import { minutesOf, type BookCommand } from './command';
 import * as rules from './rules';
 import * as day from './day';
+import * as parts from './parts';
 import { plateKey } from '$lib/domain/identity';
 
 /** Who books, and from where: what the audit row records. */
@@ -80,11 +81,14 @@ export async function bookAppointment(
 			// The day's queue: from here on this transaction is the only booking of this store and day,
 			// and every read below sees the bookings committed before it got the lock.
 			await day.lockDay(db, store.id, command.day);
-			const [bookingRules, capacityDay, existing, parts, [clock]] = await Promise.all([
+			// the shelf this booking may take from: locked in part order (no deadlock between bookings
+			// of different days sharing a part), so what the capacity check reads as in stock is still
+			// there when the parts are reserved below
+			const shelf = await parts.lockFor(db, store.id, command.jobs);
+			const [bookingRules, capacityDay, existing, [clock]] = await Promise.all([
 				rules.read(db, store),
 				day.capacityDay(db, store.id, command.day),
 				day.bookingsOn(db, store, command.day),
-				day.partNeeds(db, store.id, command.jobs),
 				tx<{ now: Date }[]>`select now()`
 			]);
 			const start = minutesOf(command.start);
@@ -96,7 +100,7 @@ export async function bookAppointment(
 					kind: 'appointment',
 					jobTypes: command.jobs,
 					vehicleRegisteredOn: who.registeredOn,
-					parts,
+					parts: shelf.map((p) => p.need),
 					directorOverride: command.override !== undefined,
 					start
 				},
@@ -136,11 +140,13 @@ export async function bookAppointment(
 						with ordinality as t(id, minutes, price, position)
 				)
 				insert into cards (store_id, appointment_id, customer_id, vehicle_id, board_column, due_at,
-					job_summary, advisor_id)
+					job_summary, advisor_id, parts_waiting)
 				select ${store.id}, appointment.id, ${customerId}, ${vehicleId}, 'prep', ${scheduledAt},
-					${jobSummary}, ${actor.advisorId}
+					${jobSummary}, ${actor.advisorId}, ${parts.waiting(shelf)}
 				from appointment
 				returning appointment_id::int as "appointmentId", id::int as "cardId"`;
+			// the work order's items and the parts slip: what prep starts from
+			const slip = await parts.reserve(db, store.id, made.cardId, types, shelf);
 			// the card as every screen sees it: the view, which this transaction's insert is visible to
 			const [{ card, now }] = await tx<{ card: BoardCard; now: string }[]>`
 				select card, iso_utc(now()) as now from board_card_view where id = ${made.cardId}`;
@@ -178,6 +184,7 @@ export async function bookAppointment(
 				labourMinutes: check.labourMinutes,
 				tier,
 				priceFactorPercent: check.priceFactorPercent,
+				parts: slip,
 				newCustomer: who.customerId === null,
 				newVehicle: who.vehicleId === null,
 				// an override is recorded whether or not the booking needed it
