@@ -91,3 +91,9 @@ export const changeAppointment = (
 	verb: 'confirm' | 'reschedule' | 'cancel' | 'no-show',
 	command: Record<string, unknown>
 ) => post<AppointmentChangeResult>(`${base(store)}/appointments/${id}/${verb}`, command);
+
+export const tickCall = (store: string, command: Record<string, unknown>) =>
+	post<{ taskId: number; outcome: string; recorded: boolean; outboxId: number | null }>(
+		`${base(store)}/calls`,
+		command
+	);
