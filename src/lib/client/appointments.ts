@@ -73,12 +73,14 @@ export const newKey = (what: string) => `${what}-${crypto.randomUUID()}`;
 export const findCustomers = (store: string, by: { phone: string } | { plate: string }) =>
 	call<{ customers: CustomerMatch[] }>(`${base(store)}/customers?${new URLSearchParams(by)}`);
 
-export const slots = (store: string, day: string, jobs: string[], vehicle?: number) =>
+/** `appointment`: the slots for rescheduling it (it does not count against itself). */
+export const slots = (store: string, day: string, jobs: string[], vehicle?: number, appointment?: number) =>
 	call<DaySlots>(
 		`${base(store)}/slots?${new URLSearchParams({
 			day,
 			jobs: jobs.join(','),
-			...(vehicle ? { vehicle: String(vehicle) } : {})
+			...(vehicle ? { vehicle: String(vehicle) } : {}),
+			...(appointment ? { appointment: String(appointment) } : {})
 		})}`
 	);
 

@@ -12,14 +12,14 @@ export class SlotsLoader {
 
 	constructor(private readonly store: string) {}
 
-	async load(day: string, jobs: string[], vehicle?: number) {
+	async load(day: string, jobs: string[], vehicle?: number, appointment?: number) {
 		const asked = ++this.#asked;
 		if (jobs.length === 0 || !day) {
 			this.slots = null;
 			return;
 		}
 		this.loading = true;
-		const answer = await slots(this.store, day, jobs, vehicle);
+		const answer = await slots(this.store, day, jobs, vehicle, appointment);
 		if (asked !== this.#asked) return;
 		this.loading = false;
 		this.slots = answer.ok ? answer.data : null;

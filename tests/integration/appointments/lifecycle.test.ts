@@ -247,6 +247,28 @@ describe('no-show', () => {
 	});
 });
 
+describe('a reschedule and bookings racing for the last hour of a day', () => {
+	it('exactly one gets it, whichever it is, every round', async () => {
+		for (let round = 0; round < 6; round++) {
+			const day = dayFromToday(30 + round);
+			// 384 bookable minutes, 3 × 90 + 30 = 300 booked: 84 left, one more hour fits, two do not
+			for (const start of ['11:00', '11:15', '11:30']) await book({ day, start, jobs: ['brakePads'] });
+			await book({ day, start: '11:45', jobs: ['tyres'] });
+			const mover = await book({ day: dayFromToday(40 + round), start: '11:00' });
+			const answers = await Promise.all([
+				reschedule(db.sql, store, mover.appointment.id, { idempotencyKey: newKey(), day, start: '14:00' }, actor()),
+				...[0, 1, 2].map((i) =>
+					bookAppointment(db.sql, store, bookCommand.parse(booking(store, { day, start: `15:${String(i * 15).padStart(2, '0')}` })), actorOf(store))
+				)
+			]);
+			expect(answers.filter((a) => a.ok)).toHaveLength(1);
+			for (const refused of answers.filter((a) => !a.ok)) {
+				expect(refused).toMatchObject({ ok: false, error: { reason: 'labourFull' } });
+			}
+		}
+	});
+});
+
 describe('every change', () => {
 	it('kept the board’s invariants: one event per change with its audit row and idempotency record, versions in a chain', async () => {
 		expect(await invariantViolations(db.sql)).toEqual([]);

@@ -9,7 +9,8 @@ import { invariantViolations, readCard } from '../helpers/boardFixture';
 import { cleanup } from '../helpers/apps';
 import { bookAppointment, type BookingAnswer } from '$lib/server/appointments/book';
 import { bookCommand } from '$lib/server/appointments/command';
-import { cancel } from '$lib/server/appointments/lifecycle';
+import { cancel, reschedule } from '$lib/server/appointments/lifecycle';
+import * as slots from '$lib/server/appointments/slots';
 import { firstBookableDay } from '$lib/domain/capacity';
 import { actorOf, addBookingStore, booking, dayFromToday, newKey, newcomer, type BookingStore } from './world';
 
@@ -103,5 +104,23 @@ describe('booking reserves the parts', () => {
 		expect(statuses).toEqual(['reserved', 'toOrder']);
 		expect((await stock())['OF-1']).toBe(0);
 		expect(await invariantViolations(db.sql)).toEqual([]);
+	});
+
+	it('rescheduling counts the card’s own reserved parts as its own: a near day is open to it, not to a new booking', async () => {
+		await db.sql`update parts set on_hand = 1 where store_id = ${store.id} and part_no = 'BP-F'`;
+		const booked = ok(await book({ day: dayFromToday(12), start: '11:00', jobs: ['brakePads'], ...newcomer(5) }));
+		expect(await slip(booked.appointment.cardId)).toEqual([{ partNo: 'BP-F', quantity: 1, status: 'reserved', leadDays: 4 }]);
+		const near = dayFromToday(1);
+		const forNew = await slots.list(db.sql, store, { day: near, jobs: ['brakePads'] });
+		expect(forNew.dayRefusal).toMatchObject({ reason: 'partsNotInTime' });
+		const forIt = await slots.list(db.sql, store, { day: near, jobs: ['brakePads'], appointment: booked.appointment.id });
+		expect(forIt.dayRefusal).toBeNull();
+		const moved = await reschedule(db.sql, store, booked.appointment.id, { idempotencyKey: newKey(), day: near, start: '14:00' }, { userId: null, label: 'test', source: 'test' });
+		expect(moved).toMatchObject({ ok: true, data: { appointment: { day: near, start: '14:00' } } });
+		// the slot it left is free again; the one it took counts it once
+		const left = await slots.list(db.sql, store, { day: dayFromToday(12), jobs: ['maintenance'] });
+		expect(left.slots.find((s) => s.time === '11:00')).toMatchObject({ booked: 0 });
+		const took = await slots.list(db.sql, store, { day: near, jobs: ['maintenance'], appointment: booked.appointment.id });
+		expect(took.slots.find((s) => s.time === '14:00')).toMatchObject({ booked: 0 });
 	});
 });

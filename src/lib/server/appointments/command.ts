@@ -78,7 +78,9 @@ export const slotsQuery = z.strictObject({
 		.max(400)
 		.transform((s) => (s === '' ? [] : s.split(',')))
 		.pipe(z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/, 'a job type code')).max(10)),
-	vehicle: z.coerce.number().int().positive().max(2 ** 53).optional()
+	vehicle: z.coerce.number().int().positive().max(2 ** 53).optional(),
+	/** rescheduling this appointment: it does not count against itself, its own parts are its own */
+	appointment: z.coerce.number().int().positive().max(2 ** 53).optional()
 });
 
 /** GET /api/stores/:store/customers?phone=… or ?plate=… */

@@ -1,5 +1,5 @@
 import { addDays, workdayOnOrAfter, zonedInstant } from '$lib/domain/calendar';
-import { checkBooking, type PartNeed } from '$lib/domain/capacity';
+import { checkBooking } from '$lib/domain/capacity';
 import type { Store } from '../db/stores';
 import type { Sql } from '../db/connect';
 import { refusalMessage } from './book';
@@ -21,6 +21,7 @@ import {
 	type RescheduleCommand
 } from './command';
 import * as day from './day';
+import * as parts from './parts';
 import * as rules from './rules';
 
 /**
@@ -136,14 +137,14 @@ export function reschedule(
 		}
 
 		await day.lockDay(tx, store.id, command.day);
-		const [bookingRules, capacityDay, existing, jobs, parts, [vehicle]] = await Promise.all([
+		const [bookingRules, capacityDay, existing, jobs, needs, [vehicle]] = await Promise.all([
 			rules.read(tx, store),
 			day.capacityDay(tx, store.id, command.day),
 			day.bookingsOn(tx, store, command.day, current.id),
 			tx<{ code: string }[]>`
 				select j.code from appointment_items i join job_types j on j.id = i.job_type_id
 				where i.appointment_id = ${current.id} order by i.position`,
-			partsOf(tx, store.id, current),
+			parts.ofAppointment(tx, store.id, current.id),
 			tx<{ registeredOn: string | null }[]>`
 				select to_char(registered_on, 'YYYY-MM-DD') as "registeredOn" from vehicles
 				where id = ${current.vehicleId}`
@@ -170,7 +171,7 @@ export function reschedule(
 				kind: 'appointment',
 				jobTypes: codes,
 				vehicleRegisteredOn: vehicle?.registeredOn,
-				parts,
+				parts: needs,
 				directorOverride: command.override !== undefined,
 				start
 			},
@@ -222,34 +223,6 @@ export function reschedule(
 			}
 		};
 	});
-}
-
-/**
- * What the appointment's parts mean for a new day: the card's parts lines (a line on the shelf
- * for this car is in stock; one to order or on order has its lead time — on order is counted as
- * if ordered today, which is never later than the truth), or, for a card without lines, the job
- * types' parts as a booking sees them.
- */
-async function partsOf(sql: Sql, storeId: number, current: Current): Promise<PartNeed[]> {
-	if (!current.card) return [];
-	const lines = await sql<{ partNo: string; status: string; leadDays: number }[]>`
-		select part_no as "partNo", status, lead_days::int as "leadDays" from card_parts
-		where card_id = ${current.card.id}`;
-	if (lines.length > 0) {
-		return lines.map((l) => ({
-			partNo: l.partNo,
-			inStock: !['toOrder', 'ordered'].includes(l.status),
-			leadDays: l.leadDays
-		}));
-	}
-	const codes = await sql<{ code: string }[]>`
-		select j.code from appointment_items i join job_types j on j.id = i.job_type_id
-		where i.appointment_id = ${current.id}`;
-	return day.partNeeds(
-		sql,
-		storeId,
-		codes.map((c) => c.code)
-	);
 }
 
 export function cancel(

@@ -1,6 +1,7 @@
 import type { PartNeed } from '$lib/domain/capacity';
 import type { Sql } from '../db/connect';
 import type { StoreJobType } from './rules';
+import * as day from './day';
 
 /** One part the booked jobs need, as the shelf holds it (locked by lockFor). */
 export interface ShelfPart {
@@ -84,4 +85,32 @@ export async function reserve(
 				where p.store_id = ${storeId} and p.part_no = r.part_no`
 	]);
 	return slip;
+}
+
+/**
+ * What a booked appointment's parts mean for another day: its card's parts lines (a line on the
+ * shelf for this car is in stock; one to order or on order has its lead time — on order is counted
+ * as if ordered today, never later than the truth), or, for an appointment whose card has no lines,
+ * its job types' parts as a booking sees them.
+ */
+export async function ofAppointment(sql: Sql, storeId: number, appointmentId: number): Promise<PartNeed[]> {
+	const lines = await sql<{ partNo: string; status: string; leadDays: number }[]>`
+		select l.part_no as "partNo", l.status, l.lead_days::int as "leadDays"
+		from card_parts l join cards c on c.id = l.card_id
+		where c.appointment_id = ${appointmentId} and c.store_id = ${storeId} and c.archived_at is null`;
+	if (lines.length > 0) {
+		return lines.map((l) => ({
+			partNo: l.partNo,
+			inStock: !['toOrder', 'ordered'].includes(l.status),
+			leadDays: l.leadDays
+		}));
+	}
+	const codes = await sql<{ code: string }[]>`
+		select j.code from appointment_items i join job_types j on j.id = i.job_type_id
+		where i.appointment_id = ${appointmentId} and i.store_id = ${storeId}`;
+	return day.partNeeds(
+		sql,
+		storeId,
+		codes.map((c) => c.code)
+	);
 }
