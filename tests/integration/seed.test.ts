@@ -1,3 +1,4 @@
+import { prepBadge } from '../../src/lib/domain/overdue';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { z } from 'zod';
 import { COLUMNS, STOP_WORK_REASONS } from '../../src/lib/domain/board';
@@ -30,7 +31,10 @@ const boardCard = z.strictObject({
 	columnEnteredAt: iso,
 	team: z.string().min(1).nullable(),
 	qc: z.strictObject({ self: z.boolean(), lead: z.boolean(), final: z.boolean() }),
-	authorisationPending: z.boolean()
+	authorisationPending: z.boolean(),
+	prepDueAt: iso.nullable(),
+	escalated: z.boolean(),
+	rescheduleProposal: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable()
 });
 type Card = z.infer<typeof boardCard>;
 
@@ -78,7 +82,8 @@ describe('seedDemo', () => {
 		for (const column of COLUMNS) expect(cards.some((c) => c.column === column), column).toBe(true);
 		for (const c of cards) {
 			if (c.stopWork) expect(c.column).toBe('inBay');
-			if (c.partsWaiting) expect(c.column).toBe('prep');
+			// waiting for parts: in prep, or in the bay stopped for them
+			if (c.partsWaiting) expect(c.column === 'prep' || c.stopWork?.reason === 'parts').toBe(true);
 			if (c.walkIn) expect(c.column).toBe('inBay');
 			if (c.column === 'inBay' || c.column === 'qc') {
 				expect(c.technician).not.toBeNull();
@@ -92,6 +97,15 @@ describe('seedDemo', () => {
 		expect(cards.filter((c) => c.walkIn).length).toBeGreaterThanOrEqual(1);
 		for (const flag of ['safety', 'comeback', 'complaint', 'partsWaiting', 'customerWaits', 'washDeclined'] as const)
 			expect(cards.some((c) => c[flag]), flag).toBe(true);
+		// the director's morning review has something to show, and not everything is late
+		const badges = cards.map((c) => prepBadge(c, now.getTime(), 'Asia/Shanghai'));
+		expect(badges.filter((b) => b === 'overdue').length).toBeGreaterThanOrEqual(1);
+		expect(badges.filter((b) => b === null).length).toBeGreaterThan(cards.length / 2);
+		// a QC round in progress, an extra item waiting for the customer, teams dispatched
+		expect(cards.some((c) => c.column === 'qc' && c.qc.self && !c.qc.final)).toBe(true);
+		expect(cards.filter((c) => c.authorisationPending).map((c) => c.stopWork?.reason)).toEqual(['authorisation']);
+		for (const c of cards) if (c.technician) expect(c.team).not.toBeNull();
+		for (const c of cards) if (['wash', 'handover'].includes(c.column)) expect(c.qc).toEqual({ self: true, lead: true, final: true });
 	});
 
 	it('gives vehicles Chinese plates and 17-character VINs', async () => {
@@ -139,7 +153,7 @@ describe('seedDemo', () => {
 		const later = new Date('2026-11-25T08:40:00.000Z'); // Wednesday 16:40 in Shanghai
 		const other = await seedDemo(db.sql, { now: later, slug: 'demo-later' });
 		const timeless = (cs: Card[]) =>
-			cs.map(({ id: _id, dueAt: _d, columnEnteredAt: _e, stopWork, ...rest }) => ({ ...rest, stop: stopWork?.reason }));
+			cs.map(({ id: _id, dueAt: _d, columnEnteredAt: _e, prepDueAt: _p, stopWork, ...rest }) => ({ ...rest, stop: stopWork?.reason }));
 		const board = await boardOf(other.storeId);
 		expect(timeless(board)).toEqual(timeless(cards));
 		for (const c of board) {

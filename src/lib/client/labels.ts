@@ -29,6 +29,7 @@ const REFUSAL: Record<MoveRefusal, () => string> = {
 	stoppedWork: m.refusal_stopped_work,
 	washDeclined: m.refusal_wash_declined,
 	washNotDeclined: m.refusal_wash_not_declined,
+	qcIncomplete: m.refusal_qc_incomplete,
 	notForRole: m.refusal_not_for_role
 };
 

@@ -44,4 +44,10 @@ export interface BoardCard {
 	qc: { self: boolean; lead: boolean; final: boolean };
 	/** an extra item (增项) waits for the customer's authorisation */
 	authorisationPending: boolean;
+	/** when prep becomes overdue (overdue.ts prepDeadline; the badge: prepBadge); null: nothing open */
+	prepDueAt: string | null;
+	/** escalated from the director's review */
+	escalated: boolean;
+	/** the director proposes this new day (store-local YYYY-MM-DD) to the advisor */
+	rescheduleProposal: string | null;
 }

@@ -193,7 +193,11 @@ export type CardEdit =
 	| { kind: 'qcCheck'; stage: QcStage; passed: boolean; reason: string | null }
 	| { kind: 'handoverChecks'; checks: HandoverCheck[] }
 	| { kind: 'nextService'; on: DateKey; km: number }
-	| { kind: 'completeHandover' };
+	| { kind: 'completeHandover' }
+	/** from the director's review (or an advisor whose folder is late): raise it, or clear it */
+	| { kind: 'escalate'; escalated: boolean; note: string | null }
+	/** the director proposes a new day to the advisor (null: withdraw the proposal) */
+	| { kind: 'proposeReschedule'; day: DateKey | null; note: string | null };
 
 export type CardEditKind = CardEdit['kind'];
 
@@ -201,6 +205,7 @@ export type CardEditKind = CardEdit['kind'];
 export type EditRefusal =
 	| 'itemNotFound'
 	| 'partNotFound'
+	| 'outOfStock'
 	| 'notPending'
 	| 'notInQc'
 	| 'qcOutOfOrder'
@@ -208,6 +213,7 @@ export type EditRefusal =
 	| 'sameChecker'
 	| 'reasonRequired'
 	| 'notInHandover'
+	| 'notInPrep'
 	| 'handoverIncomplete'
 	| 'authorisedItem'
 	| 'extraNeedsRepair'
@@ -330,6 +336,8 @@ export const EDIT_SECTIONS = {
 	qcCheck: 'qc',
 	handoverChecks: 'handover',
 	nextService: 'handover',
-	completeHandover: 'handover'
+	completeHandover: 'handover',
+	escalate: 'review',
+	proposeReschedule: 'review'
 } as const satisfies Record<CardEditKind, string>;
 export type EditSection = (typeof EDIT_SECTIONS)[CardEditKind];

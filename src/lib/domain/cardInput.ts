@@ -142,7 +142,17 @@ export const cardEdit = z
 				.refine((checks) => new Set(checks).size === checks.length, 'a check is listed twice')
 		}),
 		z.strictObject({ kind: z.literal('nextService'), on: dateKey, km: mileageKm }),
-		z.strictObject({ kind: z.literal('completeHandover') })
+		z.strictObject({ kind: z.literal('completeHandover') }),
+		z.strictObject({
+			kind: z.literal('escalate'),
+			escalated: z.boolean(),
+			note: z.string().trim().max(200).nullable()
+		}),
+		z.strictObject({
+			kind: z.literal('proposeReschedule'),
+			day: dateKey.nullable(),
+			note: z.string().trim().max(200).nullable()
+		})
 	])
 	.superRefine((edit, ctx) => {
 		if (edit.kind === 'addPart' || edit.kind === 'updatePart') {

@@ -4,6 +4,8 @@ import {
 	defaultPrepRules,
 	directorChecklist,
 	folderCheckDay,
+	prepBadge,
+	prepDeadline,
 	prepFindings,
 	reviewPrep,
 	type PartLine,
@@ -352,5 +354,54 @@ describe('the director’s morning checklist', () => {
 			'dueToday',
 			'upcoming'
 		]);
+	});
+});
+
+describe('the deadline kept with the card, and the badge every screen draws from it', () => {
+	// computed when the card was last written (Monday 23rd, 10:00 in Shanghai)
+	const written = Date.parse('2026-11-23T02:00:00Z');
+
+	it('agrees with the review at every instant around the check day’s midnights', () => {
+		const deadline = prepDeadline(noEstimate, rules, written);
+		expect(deadline).toBe('2026-11-24T16:00:00.000Z');
+		for (const now of [
+			'2026-11-23T15:59:59.999Z',
+			'2026-11-23T16:00:00Z',
+			'2026-11-24T15:59:59.999Z',
+			'2026-11-24T16:00:00Z',
+			'2026-11-26T01:00:00Z'
+		].map(Date.parse)) {
+			const badge = prepBadge({ column: 'prep', prepDueAt: deadline }, now, 'Asia/Shanghai');
+			const status = reviewPrep(noEstimate, rules, now).status;
+			expect(badge ?? 'ok', new Date(now).toISOString()).toBe(status);
+		}
+	});
+
+	it('is the earliest open deadline: a part to order comes before the folder', () => {
+		const late = card({ parts: [part('toOrder', { leadDays: 3 })] });
+		const deadline = prepDeadline(late, weekdaysOnly, written)!;
+		expect(deadline <= prepDeadline(noEstimate, weekdaysOnly, written)!).toBe(true);
+		// ordered by the end of the last workday that still gets it there: Friday 20th is past
+		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, written, 'Asia/Shanghai')).toBe('overdue');
+	});
+
+	it('makes a promised part arriving after the appointment overdue from the moment it is known', () => {
+		const tooLate = card({ parts: [part('ordered', { eta: '2026-11-27' })] });
+		expect(prepDeadline(tooLate, rules, written)).toBe(new Date(written).toISOString());
+	});
+
+	it('is null when nothing is open, and no badge shows past prep', () => {
+		expect(prepDeadline(card({ parts: [part('picked')] }), rules, written)).toBeNull();
+		expect(prepDeadline(card({ column: 'inBay', documents: { ...allDocuments, estimate: false } }), rules, written)).toBeNull();
+		expect(prepBadge({ column: 'inBay', prepDueAt: '2026-11-20T16:00:00.000Z' }, written, 'Asia/Shanghai')).toBeNull();
+		expect(prepBadge({ column: 'prep', prepDueAt: null }, written, 'Asia/Shanghai')).toBeNull();
+	});
+
+	it('reads the day in the store’s zone: the same instant is due today in Shanghai, not yet in Urumqi time', () => {
+		// deadline: midnight starting the 25th in Shanghai = 22:00 on the 24th at UTC+6
+		const deadline = '2026-11-24T16:00:00.000Z';
+		const now = Date.parse('2026-11-23T17:00:00Z'); // 01:00 on the 24th in Shanghai, 23:00 on the 23rd at UTC+6
+		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, now, 'Asia/Shanghai')).toBe('dueToday');
+		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, now, 'Asia/Urumqi')).toBeNull();
 	});
 });

@@ -17,6 +17,9 @@
  * first instant of the next day it is overdue. Pure: `now` is a parameter.
  */
 import type { Column } from './board';
+import { PREP_COLUMNS } from './prepBadge';
+
+export { PREP_COLUMNS, prepBadge } from './prepBadge';
 import {
 	addDays,
 	daysBetween,
@@ -127,7 +130,7 @@ export function folderCheckDay(appointmentDay: DateKey, rules: PrepRules): DateK
 	return workdayOnOrBefore(addDays(appointmentDay, -rules.folderDaysBefore), rules.calendar);
 }
 
-const PREP_COLUMNS: readonly Column[] = ['prep', 'ready', 'confirmed'];
+
 const NOT_IN_BASKET: readonly PartStatus[] = ['inStock', 'reserved', 'arrived'];
 const MS_PER_MINUTE = 60_000;
 const toMs = (value: string | Date | number) =>
@@ -279,4 +282,23 @@ export function directorChecklist(
 				appointmentAt.get(a.cardId)! - appointmentAt.get(b.cardId)! ||
 				a.cardId - b.cardId
 		);
+}
+
+/**
+ * The instant a card's prep becomes overdue, as the write paths keep it with the card
+ * (`cards.prep_due_at`, BoardCard.prepDueAt): the earliest deadline among its open findings; a
+ * promised part arriving too late is overdue from `now`, the moment it is known. Null: nothing is
+ * open (or the car is past prep). It changes only when the card's parts, documents, appointment or
+ * column change — each of which is a write that recomputes it — or when the store's calendar does.
+ */
+export function prepDeadline(card: PrepCard, rules: PrepRules, now: Date | number): string | null {
+	let earliest: string | null = null;
+	for (const finding of prepFindings(card, rules, now)) {
+		const at =
+			finding.rule === 'partsEta' && finding.needsNewTime
+				? new Date(toMs(now)).toISOString()
+				: finding.dueAt;
+		if (earliest === null || at < earliest) earliest = at;
+	}
+	return earliest;
 }

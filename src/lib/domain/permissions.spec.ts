@@ -4,21 +4,23 @@ import { ACTIONS, ROLES, can, canMoveAny, type Action, type Role } from './permi
 
 /** The matrix as a person would write it down: what each role may do, and nothing else. */
 const EXPECTED: Record<Role, Action[]> = {
-	advisor: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'appointment:book'],
+	advisor: ['board:view', 'welcome:view', 'card:view', 'card:move', 'card:edit', 'prep:review', 'appointment:book'],
 	director: [
 		'board:view',
 		'welcome:view',
+		'card:view',
 		'card:move',
 		'card:edit',
+		'prep:review',
 		'appointment:book',
 		'appointment:override',
 		'audit:view'
 	],
-	technician: ['board:view', 'welcome:view', 'card:move', 'card:edit'],
-	parts: ['board:view', 'welcome:view', 'card:edit'],
-	service: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'appointment:book'],
-	storeAdmin: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view'],
-	groupAdmin: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view'],
+	technician: ['board:view', 'welcome:view', 'card:view', 'card:move', 'card:edit'],
+	parts: ['board:view', 'welcome:view', 'card:view', 'card:edit', 'prep:review'],
+	service: ['board:view', 'welcome:view', 'card:view', 'card:move', 'card:edit', 'appointment:book'],
+	storeAdmin: ['board:view', 'welcome:view', 'card:view', 'display:manage', 'apiToken:manage', 'audit:view'],
+	groupAdmin: ['board:view', 'welcome:view', 'card:view', 'display:manage', 'apiToken:manage', 'audit:view'],
 	display: ['board:view', 'welcome:view'],
 	welcomeDisplay: ['welcome:view']
 };

@@ -15,8 +15,10 @@ export const ROLES: readonly Role[] = [...STAFF_ROLES, 'groupAdmin', 'display', 
 export const ACTIONS = [
 	'board:view',
 	'welcome:view',
+	'card:view',
 	'card:move',
 	'card:edit',
+	'prep:review',
 	'appointment:book',
 	'appointment:override',
 	'display:manage',
@@ -40,9 +42,9 @@ interface Grant {
 export const PERMISSIONS: Record<Role, Grant> = {
 	// 服务顾问: runs the flow of the cards end to end
 	advisor: {
-		actions: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'appointment:book'],
+		actions: ['board:view', 'welcome:view', 'card:view', 'card:move', 'card:edit', 'prep:review', 'appointment:book'],
 		moves: 'any',
-		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'handover']
+		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'handover', 'review']
 	},
 	// 技术总监: hands folders back (prep → ready), dispatches, decides QC and rework; the only one
 	// who may book past a slot's quota or the 80% (the override is recorded)
@@ -50,14 +52,16 @@ export const PERMISSIONS: Record<Role, Grant> = {
 		actions: [
 			'board:view',
 			'welcome:view',
+			'card:view',
 			'card:move',
 			'card:edit',
+			'prep:review',
 			'appointment:book',
 			'appointment:override',
 			'audit:view'
 		],
 		moves: 'any',
-		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'qc', 'handover'],
+		edits: ['customer', 'job', 'authorise', 'parts', 'dispatch', 'stopWork', 'qc', 'handover', 'review'],
 		// the final inspection is the director's (or the inspector's) alone
 		qcStages: ['self', 'lead', 'final']
 	},
@@ -65,7 +69,7 @@ export const PERMISSIONS: Record<Role, Grant> = {
 	// the extra items found in the bay, stops work, signs the self-check and, as team lead, the lead
 	// check of someone else's work
 	technician: {
-		actions: ['board:view', 'welcome:view', 'card:move', 'card:edit'],
+		actions: ['board:view', 'welcome:view', 'card:view', 'card:move', 'card:edit'],
 		moves: [
 			['inBay', 'qc'],
 			['qc', 'inBay']
@@ -74,11 +78,11 @@ export const PERMISSIONS: Record<Role, Grant> = {
 		qcStages: ['self', 'lead']
 	},
 	// 零件: reads the board; parts work is done on the card (issue #5), not by moving it
-	parts: { actions: ['board:view', 'welcome:view', 'card:edit'], edits: ['parts'] },
+	parts: { actions: ['board:view', 'welcome:view', 'card:view', 'card:edit', 'prep:review'], edits: ['parts'] },
 	// 客服: books from the reminder calls; the confirmation call confirms (ready → confirmed) or
 	// reschedules (confirmed → ready)
 	service: {
-		actions: ['board:view', 'welcome:view', 'card:move', 'card:edit', 'appointment:book'],
+		actions: ['board:view', 'welcome:view', 'card:view', 'card:move', 'card:edit', 'appointment:book'],
 		moves: [
 			['ready', 'confirmed'],
 			['confirmed', 'ready']
@@ -88,11 +92,11 @@ export const PERMISSIONS: Record<Role, Grant> = {
 	},
 	// 店长 / IT: pairs screens, makes tokens, reads the audit log; does not drag cards
 	storeAdmin: {
-		actions: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view']
+		actions: ['board:view', 'welcome:view', 'card:view', 'display:manage', 'apiToken:manage', 'audit:view']
 	},
 	// a dealer group's manager: sees and administers every store of the group
 	groupAdmin: {
-		actions: ['board:view', 'welcome:view', 'display:manage', 'apiToken:manage', 'audit:view']
+		actions: ['board:view', 'welcome:view', 'card:view', 'display:manage', 'apiToken:manage', 'audit:view']
 	},
 	// a wall TV in the workshop: reads the board, never writes
 	display: { actions: ['board:view', 'welcome:view'] },

@@ -7,6 +7,8 @@ const card = (column: Column, extra: Partial<Parameters<typeof checkMove>[0]> = 
 	partsWaiting: false,
 	stopWork: null,
 	washDeclined: false,
+	// QC passed: the tests of QC's own rule say otherwise
+	qc: { self: true, lead: true, final: true },
 	...extra
 });
 
@@ -59,6 +61,22 @@ describe('moves along the flow', () => {
 		expect(checkMove(card('qc', { washDeclined: true }), 'wash')).toEqual({ ok: false, reason: 'washDeclined' });
 		expect(checkMove(card('qc', { washDeclined: true }), 'handover')).toEqual({ ok: true, rework: false });
 		expect(checkMove(card('qc'), 'handover')).toEqual({ ok: false, reason: 'washNotDeclined' });
+	});
+
+	it('keeps a card in QC until self-check, team-lead check and final inspection all passed', () => {
+		for (const qc of [
+			{ self: false, lead: false, final: false },
+			{ self: true, lead: false, final: false },
+			{ self: true, lead: true, final: false }
+		]) {
+			expect(checkMove(card('qc', { qc }), 'wash')).toEqual({ ok: false, reason: 'qcIncomplete' });
+			expect(checkMove(card('qc', { qc, washDeclined: true }), 'handover')).toEqual({
+				ok: false,
+				reason: 'qcIncomplete'
+			});
+			// rework needs no checks: a failure sends it back
+			expect(checkMove(card('qc', { qc }), 'inBay')).toEqual({ ok: true, rework: true });
+		}
 	});
 
 	it('has an answer for every pair of columns', () => {

@@ -9,10 +9,12 @@ export type MoveRefusal =
 	| 'stoppedWork'
 	| 'washDeclined'
 	| 'washNotDeclined'
+	/** a card leaves QC forward only with all three checks passed (self, team lead, final) */
+	| 'qcIncomplete'
 	/** the rules allow it, but not to this user's role (the screen's own check, see permissions.ts) */
 	| 'notForRole';
 
-type MovableCard = Pick<BoardCard, 'column' | 'partsWaiting' | 'stopWork' | 'washDeclined'>;
+type MovableCard = Pick<BoardCard, 'column' | 'partsWaiting' | 'stopWork' | 'washDeclined' | 'qc'>;
 
 /** The moves the flow knows, from → to. Anything else skips steps or goes backwards. */
 const FORWARD: Record<Column, Column[]> = {
@@ -46,6 +48,9 @@ export function checkMove(card: MovableCard, to: Column): MoveCheck {
 	}
 	if (to === 'ready' && card.partsWaiting) return { ok: false, reason: 'partsWaiting' };
 	if (to === 'qc' && card.stopWork) return { ok: false, reason: 'stoppedWork' };
+	if (from === 'qc' && !(card.qc.self && card.qc.lead && card.qc.final)) {
+		return { ok: false, reason: 'qcIncomplete' };
+	}
 	if (to === 'wash' && card.washDeclined) return { ok: false, reason: 'washDeclined' };
 	if (from === 'qc' && to === 'handover' && !card.washDeclined) {
 		return { ok: false, reason: 'washNotDeclined' };

@@ -32,6 +32,9 @@ const card = (id: number, over: Partial<BoardCard> = {}): BoardCard => ({
 	team: null,
 	qc: { self: false, lead: false, final: false },
 	authorisationPending: false,
+	prepDueAt: null,
+	escalated: false,
+	rescheduleProposal: null,
 	...over
 });
 const base = { at: '2026-11-24T00:00:00.000Z', actor: 'advisor1' };

@@ -209,7 +209,9 @@ async function socketAttempts(cred: Credential, storeKey: StoreKey, from: Column
 					column: from,
 					partsWaiting: false,
 					stopWork: null,
-					washDeclined: specFor(from, to).washDeclined!
+					washDeclined: specFor(from, to).washDeclined!,
+					// the fixture's cards have not been through QC checks
+					qc: { self: false, lead: false, final: false }
 				},
 				to
 			).ok;
@@ -361,7 +363,8 @@ async function httpMove(
 				column: from,
 				partsWaiting: false,
 				stopWork: null,
-				washDeclined: Boolean(spec.washDeclined)
+				washDeclined: Boolean(spec.washDeclined),
+				qc: { self: false, lead: false, final: false }
 			},
 			to
 		).ok;

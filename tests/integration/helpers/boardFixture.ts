@@ -151,45 +151,50 @@ export async function invariantViolations(sql: Sql): Promise<string[]> {
 		from board_events e
 		where e.type = 'card:created' and (e.payload -> 'card' ->> 'version')::int <> 1`;
 	for (const c of created) problems.push(`card ${c.id}: ${c.problem}`);
-	// each card's events form one chain: every move starts where the previous one ended, and an
-	// update or archiving leaves the card in its column; each is the next version
-	const chains = await sql<
-		{ cardId: number; seq: number; type: string; from: string | null; to: string; version: number }[]
-	>`
+	// each card's events form one chain (moves, edits, archiving), ending where the card is
+	problems.push(...(await eventChainViolations(sql)));
+	return problems;
+}
+
+/**
+ * The chain of each card's events when cards are edited as well as moved (issue #5): every event of
+ * a card (card:moved, card:updated, card:archived) is exactly one version after the previous one; a
+ * move starts in the column the previous event left the card in; an edit leaves the column alone,
+ * except a failed QC check (card:updated with `from: 'qc'`), which sends it from QC to "in bay";
+ * and the card row is what its last event says. Part of `invariantViolations`.
+ */
+export async function eventChainViolations(sql: Sql): Promise<string[]> {
+	const problems: string[] = [];
+	const events = await sql<{ cardId: number; seq: number; type: string; from: string | null; to: string; version: number }[]>`
 		select card_id::int as "cardId", seq::int, type, payload ->> 'from' as from,
 			payload -> 'card' ->> 'column' as to, (payload -> 'card' ->> 'version')::int as version
-		from board_events where type <> 'card:created' order by card_id, seq`;
-	const initial = new Map(
-		(await sql<{ id: number; column: string; version: number }[]>`
-			select c.id::int, coalesce(
-				(select e.payload ->> 'from' from board_events e
-					where e.card_id = c.id and e.type = 'card:moved' order by seq limit 1),
-				c.board_column) as column, 1 as version
-			from cards c`).map((c) => [c.id, c])
-	);
+		from board_events where card_id is not null and type <> 'card:created' order by card_id, seq`;
 	const at = new Map<number, { column: string; version: number }>();
-	for (const e of chains) {
-		const before = at.get(e.cardId) ?? initial.get(e.cardId)!;
-		const moved = e.type === 'card:moved';
-		const fits = moved
-			? e.from === before.column && e.from !== e.to
-			: // a QC failure's card:updated carries the column it left
-				(e.from ?? before.column) === before.column;
-		if (!fits || e.version !== before.version + 1) {
+	for (const e of events) {
+		const before = at.get(e.cardId) ?? {
+			// the card's first event says where it started
+			column: e.type === 'card:moved' || (e.type === 'card:updated' && e.from) ? e.from! : e.to,
+			version: 1
+		};
+		const expected =
+			e.type === 'card:moved'
+				? e.from === before.column && e.to !== e.from
+				: e.type === 'card:updated' && e.from
+					? e.from === 'qc' && before.column === 'qc' && e.to === 'inBay'
+					: e.to === before.column;
+		if (!expected || e.version !== before.version + 1) {
 			problems.push(
-				`card ${e.cardId} seq ${e.seq}: moved ${e.from}→${e.to} to version ${e.version}, but it was in ${before.column} at version ${before.version}`
+				`card ${e.cardId} seq ${e.seq}: ${e.type}${e.from ? ' from ' + e.from : ''} to ${e.to} v${e.version}, but it was in ${before.column} v${before.version}`
 			);
 		}
 		at.set(e.cardId, { column: e.to, version: e.version });
 	}
-	const finals = await sql<{ id: number; column: string; version: number }[]>`
+	const cards = await sql<{ id: number; column: string; version: number }[]>`
 		select id::int, board_column as column, version from cards`;
-	for (const c of finals) {
+	for (const c of cards) {
 		const last = at.get(c.id);
 		if (last && (last.column !== c.column || last.version !== c.version)) {
-			problems.push(
-				`card ${c.id} is ${c.column} v${c.version}, its last event says ${last.column} v${last.version}`
-			);
+			problems.push(`card ${c.id} is ${c.column} v${c.version}, its last event says ${last.column} v${last.version}`);
 		}
 	}
 	return problems;

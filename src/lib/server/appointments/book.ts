@@ -14,6 +14,7 @@ import { minutesOf, type BookCommand } from './command';
 import * as rules from './rules';
 import * as day from './day';
 import * as parts from './parts';
+import { refreshPrepDeadlines } from '../cards/prep';
 import { plateKey } from '$lib/domain/identity';
 
 /** Who books, and from where: what the audit row records. */
@@ -147,6 +148,8 @@ export async function bookAppointment(
 				returning appointment_id::int as "appointmentId", id::int as "cardId"`;
 			// the work order's items and the parts slip: what prep starts from
 			const slip = await parts.reserve(db, store.id, made.cardId, types, shelf);
+			// the overdue badge: the prep rules over this card's parts and (empty) folder
+			await refreshPrepDeadlines(db, store, [made.cardId], clock.now);
 			// the card as every screen sees it: the view, which this transaction's insert is visible to
 			const [{ card, now }] = await tx<{ card: BoardCard; now: string }[]>`
 				select card, iso_utc(now()) as now from board_card_view where id = ${made.cardId}`;

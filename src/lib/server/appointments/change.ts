@@ -15,6 +15,7 @@ import type {
 } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
 import type { Store } from '../db/stores';
+import { refreshPrepDeadlines } from '../cards/prep';
 
 /**
  * The one transaction every change of a booked appointment runs in (confirm, reschedule, cancel,
@@ -170,6 +171,8 @@ export async function change<C extends { idempotencyKey: string }>(
 
 			let event: AppointmentChangeResult['event'] = null;
 			if (cardId !== null) {
+				// the due time or the column may have changed: the overdue badge follows
+				await refreshPrepDeadlines(tx, store, [cardId], row.now);
 				const [{ card, now }] = await tx<{ card: BoardCard; now: string }[]>`
 					select card, iso_utc(now()) as now from board_card_view where id = ${cardId}`;
 				const base = { card, at: now, actor: actor.label };

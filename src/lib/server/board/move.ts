@@ -2,6 +2,7 @@ import type { BoardCard, Column } from '$lib/domain/board';
 import { checkMove } from '$lib/domain/transitions';
 import type { Ack, CardMovedEvent, MoveCommand, MoveResult } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
+import { deadlineInColumn } from '../cards/prep';
 
 /** Who issued a command, and from where: what the audit row records. */
 export interface Actor {
@@ -82,6 +83,11 @@ export async function moveCard(
 				});
 			}
 
+			// a move into or out of prep changes which prep rules apply (the folder is prep's own)
+			const prepDueAt =
+				card.column === 'prep' || command.to === 'prep'
+					? await deadlineInColumn(tx, storeId, card.id, command.to, new Date(current.now))
+					: card.prepDueAt;
 			// The card as the update below leaves it (now() is the transaction's time, fixed above);
 			// the tests compare it with what the view reads afterwards.
 			const after: BoardCard = {
@@ -89,7 +95,10 @@ export async function moveCard(
 				column: command.to,
 				version: card.version + 1,
 				reworkCount: card.reworkCount + (check.rework ? 1 : 0),
-				columnEnteredAt: current.now
+				columnEnteredAt: current.now,
+				// a QC round starts clean: entering QC, or sent back from it
+				qc: command.to === 'qc' || check.rework ? { self: false, lead: false, final: false } : card.qc,
+				prepDueAt
 			};
 			const event: Omit<CardMovedEvent, 'seq'> = {
 				type: 'card:moved',
@@ -112,6 +121,9 @@ export async function moveCard(
 						version = ${after.version},
 						rework_count = ${after.reworkCount},
 						column_entered_at = now(),
+						qc_self = ${after.qc.self}, qc_lead = ${after.qc.lead}, qc_final = ${after.qc.final},
+						qc_self_by = case when ${after.qc.self} then qc_self_by end,
+						prep_due_at = ${prepDueAt},
 						updated_at = now()
 					where id = ${card.id}
 				), logged as (
@@ -151,6 +163,16 @@ export async function moveCard(
  * this actor may not make (someone else's key): then a refusal, not the other command's result.
  */
 function replay(event: CardMovedEvent, command: MoveCommand, actor: Actor): Ack<MoveResult> {
+	// the key's first command was not a move at all (a card edit, a booking)
+	if (event.type !== 'card:moved') {
+		return {
+			ok: false,
+			error: {
+				code: 'invalidInput',
+				message: `idempotencyKey ${command.idempotencyKey} was already used for another command`
+			}
+		};
+	}
 	if (actor.mayMove && !actor.mayMove({ from: event.from, to: event.card.column })) {
 		return {
 			ok: false,

@@ -2,6 +2,7 @@ import type { Column, StopWorkReason } from '../../domain/board';
 import type { Sql } from './connect';
 import { hashPassword } from '../auth/password';
 import { provisionBooking } from '../appointments/provision';
+import { seedJobs } from './seedJobs';
 
 /** Every demo user's password (README: how to sign in). Never used outside the demo seed. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -357,6 +358,7 @@ export async function seedDemo(
 			'due_at', 'job_summary', 'safety', 'comeback', 'complaint', 'parts_waiting', 'stop_work_reason', 'stop_work_since',
 			'customer_waits', 'wash_declined', 'rework_count', 'technician_id', 'advisor_id', 'bay_id', 'column_entered_at',
 			'created_at', 'updated_at', 'archived_at')}`;
+		await seedJobs(tx as unknown as Sql, storeId, now);
 		return { storeId, created: true };
 	});
 }
