@@ -158,7 +158,7 @@ export class LiveBoard {
 		try {
 			do {
 				this.#syncAgain = false;
-				let result: Ack<SyncResult> | undefined = carried ? await carried(ACK_TIMEOUT_MS) : undefined;
+				let result: Ack<SyncResult> | undefined = await carried;
 				carried = undefined;
 				if (!result) {
 					if (!socket.connected) return; // the next connect syncs again

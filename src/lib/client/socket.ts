@@ -19,16 +19,17 @@ export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface OpenedBoardSocket {
 	socket: BoardSocket;
 	/**
-	 * the answer to the sync the first handshake carried: resolves with it, or with undefined if
-	 * it did not come within `timeoutMs` of asking (the caller then sends `board:sync` itself)
+	 * the answer to the sync the first handshake carried; undefined if the socket dropped first,
+	 * or none came within ANSWER_MS of opening (the screen then sends `board:sync` itself)
 	 */
-	firstSync: (timeoutMs: number) => Promise<Ack<SyncResult> | undefined>;
+	firstSync: Promise<Ack<SyncResult> | undefined>;
 	/** board events heard before the caller attached its own handlers (a socket opened ahead) */
 	heard: BoardEvent[];
 }
 
 /** how long a socket opened ahead waits for its board to take it before it is closed */
 const UNCLAIMED_MS = 10_000;
+const ANSWER_MS = 8_000;
 
 const BOARD_EVENTS = ['card:moved', 'card:created', 'card:archived', 'card:updated'] as const;
 
@@ -43,37 +44,23 @@ let ahead: Ahead | undefined;
 
 const BOARD_PATH = /^\/s\/([^/]+)\/board\/?$/;
 
-function open(store: string, first: SyncRequest | undefined): OpenedBoardSocket {
-	let answer: Ack<SyncResult> | undefined;
-	let answered: ((result: Ack<SyncResult> | undefined) => void) | undefined;
-	let connected = false;
+function open(store: string, first?: SyncRequest): OpenedBoardSocket {
 	// every handshake carries the first sync until one is accepted; a reconnect later syncs
 	// itself (the screen knows then where it stands)
+	let connected = false;
 	const socket: BoardSocket = io({
 		transports: ['websocket'],
-		auth: (send: (auth: SocketAuth) => void) => send(connected || !first ? { store } : { store, sync: first })
+		auth: (send: (auth: SocketAuth) => void) =>
+			send(connected || !first ? { store } : { store, sync: first })
 	});
 	socket.once('connect', () => (connected = true));
-	socket.once('board:synced', (result) => {
-		answer = result;
-		answered?.(result);
+	const firstSync = new Promise<Ack<SyncResult> | undefined>((resolve) => {
+		if (!first) return resolve(undefined);
+		socket.once('board:synced', resolve);
+		socket.once('disconnect', () => resolve(undefined));
+		setTimeout(resolve, ANSWER_MS);
 	});
-	// a socket that dropped before the answer came will not get it: the caller syncs itself
-	socket.once('disconnect', () => answered?.(undefined));
-	return {
-		socket,
-		heard: [],
-		firstSync: (timeoutMs) =>
-			answer || !first
-				? Promise.resolve(answer)
-				: new Promise((resolve) => {
-						const timer = setTimeout(() => resolve(undefined), timeoutMs);
-						answered = (result) => {
-							clearTimeout(timer);
-							resolve(result);
-						};
-					})
-	};
+	return { socket, firstSync, heard: [] };
 }
 
 /**
@@ -129,5 +116,5 @@ export function openBoardSocket(store: string): BoardSocket {
 		if (found.store === store) return found.opened.socket;
 		found.opened.socket.disconnect();
 	}
-	return open(store, undefined).socket;
+	return open(store).socket;
 }
