@@ -254,6 +254,11 @@ export interface ServerToClientEvents {
 	'card:created': (event: CardCreatedEvent) => void;
 	'card:archived': (event: CardArchivedEvent) => void;
 	'card:updated': (event: CardUpdatedEvent) => void;
+	/**
+	 * the answer to the `board:sync` a handshake carried (`SocketAuth.sync`), sent right after the
+	 * server accepted the socket: what the screen's first `board:sync` would have answered
+	 */
+	'board:synced': (result: Ack<SyncResult>) => void;
 	/** periodic head-sequence heartbeat: a screen behind it has missed something */
 	'board:head': (head: { seq: number }) => void;
 	/** to welcome boards: the store's board changed (up to `seq`); they reload their own page data */
@@ -273,6 +278,12 @@ export interface SocketAuth {
 	token?: string;
 	/** 'welcome': a welcome board's socket (nudges only); a welcome display always gets this */
 	view?: 'board' | 'welcome';
+	/**
+	 * a board screen's first `board:sync`, carried by the handshake: the server answers it with
+	 * `board:synced` as soon as it has accepted the socket (one round trip less on a page load);
+	 * validated and answered like the command itself (refused on a welcome board)
+	 */
+	sync?: SyncRequest;
 }
 
 /** Why a handshake was refused: the `message` of the client's `connect_error`. */
