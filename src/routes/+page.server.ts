@@ -19,7 +19,13 @@ export const load: PageServerLoad = async ({ locals, cookies }) => {
 	const visible = all.filter((store) => can(rolesIn(principal, store), 'board:view'));
 	if (principal.kind !== 'user' && visible.length === 1) redirect(303, `/s/${visible[0].slug}/board`);
 	return {
-		stores: visible.map(({ id, slug, name }) => ({ id, slug, name })),
+		stores: visible.map((store) => ({
+			id: store.id,
+			slug: store.slug,
+			name: store.name,
+			// the booking screen and the call lists, for whoever books
+			desk: can(rolesIn(principal, store), 'appointment:book')
+		})),
 		viewer: principal.kind === 'user' ? principal.displayName : null
 	};
 };

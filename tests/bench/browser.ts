@@ -56,8 +56,9 @@ const INIT = `(() => {
 				if (typeof e.data !== 'string') return;
 				if (e.data.startsWith('0{') && b.eioOpen === null) b.eioOpen = performance.now();
 				if (e.data.startsWith('40') && b.sioConnect === null) b.sioConnect = performance.now();
-				// the first ack (43<id>[…]): the app's first board:sync answered, on arrival
-				if (e.data.startsWith('43') && b.syncAck === null) b.syncAck = performance.now();
+				// the first ack (43<id>[…]): the app's first board:sync answered, on arrival; or the
+				// answer to the sync the handshake carried (board:synced)
+				if ((e.data.startsWith('43') || e.data.startsWith('42["board:synced"')) && b.syncAck === null) b.syncAck = performance.now();
 				if (!e.data.startsWith('42["card:moved"')) return;
 				const t = performance.now();
 				try {
@@ -134,81 +135,92 @@ async function waitReady(page: Page, preferAttr: boolean, timeoutMs: number) {
 	return { signal: 'fallback: cards rendered + socket.io connected' as const };
 }
 
-/** Cold loads (a fresh context each: no cache) of the board; times from navigation start. */
-export async function measureLoads(browser: Browser, url: string, runs: number, clientDir: string): Promise<{ timing: LoadTiming; js: JsSize }> {
-	const ready: number[] = [];
-	const load: number[] = [];
-	const sio: number[] = [];
-	const wsNew: number[] = [];
-	const eioOpen: number[] = [];
-	const syncAck: number[] = [];
-	let signal: LoadTiming['signal'] = 'data-board-ready';
-	let preferAttr = true;
-	let cardSelector: string | null = null;
-	const jsUrls = new Set<string>();
+/**
+ * Cold loads (a fresh context each: no cache) of the board at each of `urls`, taking turns (one load
+ * of each, `runs` times: side by side against the drifting load of the machine); times from
+ * navigation start. One result per url; `clientDirs[i]` is where url i's build lies (JS sizes).
+ */
+export async function measureLoads(browser: Browser, urls: string[], runs: number, clientDirs: string[]): Promise<{ timing: LoadTiming; js: JsSize }[]> {
+	const each = urls.map(() => ({
+		ready: [] as number[],
+		load: [] as number[],
+		sio: [] as number[],
+		wsNew: [] as number[],
+		eioOpen: [] as number[],
+		syncAck: [] as number[],
+		signal: 'data-board-ready' as LoadTiming['signal'],
+		preferAttr: true,
+		cardSelector: null as string | null,
+		jsUrls: new Set<string>()
+	}));
 	for (let i = 0; i < runs; i++) {
-		const { context, page } = await newPage(browser, url);
-		if (i === 0) {
-			page.on('response', (r) => {
-				const u = new URL(r.url());
-				if (u.pathname.endsWith('.js')) jsUrls.add(u.pathname);
+		for (const [k, url] of urls.entries()) {
+			const m = each[k];
+			const { context, page } = await newPage(browser, url);
+			if (i === 0) {
+				page.on('response', (r) => {
+					const u = new URL(r.url());
+					if (u.pathname.endsWith('.js')) m.jsUrls.add(u.pathname);
+				});
+			}
+			await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
+			const got = await waitReady(page, m.preferAttr, i === 0 ? 10_000 : 5_000);
+			if (got.signal !== 'data-board-ready') {
+				m.preferAttr = false;
+				m.signal = got.signal;
+			}
+			const t = await page.evaluate(() => {
+				type Marks = { ready: number | null; sioConnect: number | null; loadEnd: number | null; wsNew: number | null; eioOpen: number | null; syncAck: number | null };
+				const b = (window as never as { __bench: Marks }).__bench;
+				return { ready: b.ready, sio: b.sioConnect, load: b.loadEnd, wsNew: b.wsNew, eioOpen: b.eioOpen, syncAck: b.syncAck };
 			});
+			if (i === 0) {
+				await sleep(500);
+				m.cardSelector = await page.evaluate(() => {
+					for (const s of ['[data-card-id]', '[data-card]', '[id^="card-"]']) {
+						const el = document.querySelector(s);
+						if (el && el.parentElement && el.parentElement.closest('[data-column]')) return s;
+					}
+					return null;
+				});
+			}
+			const fallbackReady = Math.max(t.sio ?? NaN, t.load ?? NaN);
+			m.ready.push(m.signal === 'data-board-ready' && t.ready !== null ? t.ready : fallbackReady);
+			if (t.load !== null) m.load.push(t.load);
+			if (t.sio !== null) m.sio.push(t.sio);
+			if (t.wsNew !== null) m.wsNew.push(t.wsNew);
+			if (t.eioOpen !== null) m.eioOpen.push(t.eioOpen);
+			if (t.syncAck !== null) m.syncAck.push(t.syncAck);
+			await context.close();
 		}
-		await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
-		const got = await waitReady(page, preferAttr, i === 0 ? 10_000 : 5_000);
-		if (got.signal !== 'data-board-ready') {
-			preferAttr = false;
-			signal = got.signal;
-		}
-		const t = await page.evaluate(() => {
-			type Marks = { ready: number | null; sioConnect: number | null; loadEnd: number | null; wsNew: number | null; eioOpen: number | null; syncAck: number | null };
-			const b = (window as never as { __bench: Marks }).__bench;
-			return { ready: b.ready, sio: b.sioConnect, load: b.loadEnd, wsNew: b.wsNew, eioOpen: b.eioOpen, syncAck: b.syncAck };
-		});
-		if (i === 0) {
-			await sleep(500);
-			cardSelector = await page.evaluate(() => {
-				for (const s of ['[data-card-id]', '[data-card]', '[id^="card-"]']) {
-					const el = document.querySelector(s);
-					if (el && el.parentElement && el.parentElement.closest('[data-column]')) return s;
-				}
-				return null;
-			});
-		}
-		const fallbackReady = Math.max(t.sio ?? NaN, t.load ?? NaN);
-		ready.push(signal === 'data-board-ready' && t.ready !== null ? t.ready : fallbackReady);
-		if (t.load !== null) load.push(t.load);
-		if (t.sio !== null) sio.push(t.sio);
-		if (t.wsNew !== null) wsNew.push(t.wsNew);
-		if (t.eioOpen !== null) eioOpen.push(t.eioOpen);
-		if (t.syncAck !== null) syncAck.push(t.syncAck);
-		await context.close();
 	}
-	const files = [...jsUrls].sort().map((u) => {
-		const file = path.join(clientDir, u.replace(/^\//, ''));
-		const raw = existsSync(file) ? statSync(file).size : 0;
-		const gz = existsSync(file + '.gz') ? statSync(file + '.gz').size : raw ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
-		return { url: u, raw, gzip: gz };
+	return each.map((m, k) => {
+		const files = [...m.jsUrls].sort().map((u) => {
+			const file = path.join(clientDirs[k], u.replace(/^\//, ''));
+			const raw = existsSync(file) ? statSync(file).size : 0;
+			const gz = existsSync(file + '.gz') ? statSync(file + '.gz').size : raw ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
+			return { url: u, raw, gzip: gz };
+		});
+		return {
+			timing: {
+				signal: m.signal,
+				ready: summarize(m.ready),
+				loadEvent: summarize(m.load),
+				socketConnected: summarize(m.sio),
+				socketCreated: summarize(m.wsNew),
+				engineOpen: summarize(m.eioOpen),
+				firstSyncAnswered: summarize(m.syncAck),
+				runs,
+				cardSelector: m.cardSelector
+			},
+			js: {
+				files,
+				raw: files.reduce((s, f) => s + f.raw, 0),
+				gzip: files.reduce((s, f) => s + f.gzip, 0),
+				source: 'every .js the page requested on a cold load, sized from build/client (precompressed .gz)'
+			}
+		};
 	});
-	return {
-		timing: {
-			signal,
-			ready: summarize(ready),
-			loadEvent: summarize(load),
-			socketConnected: summarize(sio),
-			socketCreated: summarize(wsNew),
-			engineOpen: summarize(eioOpen),
-			firstSyncAnswered: summarize(syncAck),
-			runs,
-			cardSelector
-		},
-		js: {
-			files,
-			raw: files.reduce((s, f) => s + f.raw, 0),
-			gzip: files.reduce((s, f) => s + f.gzip, 0),
-			source: 'every .js the page requested on a cold load, sized from build/client (precompressed .gz)'
-		}
-	};
 }
 
 /**

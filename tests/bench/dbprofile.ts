@@ -21,20 +21,25 @@ const label = (q: string) => q.replace(/\s+/g, ' ').trim().slice(0, 60);
 
 export type Mover = (sql: postgres.Sql, store: MovableStore, i: number, tag: string) => Promise<boolean>;
 
+/** a mover that runs `move` (the app's moveCard, or another commit's: BENCH_BEFORE) */
+export const moverOf =
+	(move: typeof moveCard): Mover =>
+	async (sql, store, i, tag) => {
+		const card = store.cards[i % store.cards.length];
+		const to = (card.column === 'ready' ? 'confirmed' : 'ready') as Column;
+		const r = await move(sql, store.id, { cardId: card.id, to, expectedVersion: card.version, idempotencyKey: `${tag}-${card.id}-${card.version}` }, actor);
+		if (r.ok) {
+			card.version = r.data.event.card.version;
+			card.column = r.data.event.card.column;
+		} else if (r.error.card) {
+			card.version = r.error.card.version;
+			card.column = r.error.card.column;
+		}
+		return r.ok;
+	};
+
 /** the app's own move transaction */
-export const appMove: Mover = async (sql, store, i, tag) => {
-	const card = store.cards[i % store.cards.length];
-	const to = (card.column === 'ready' ? 'confirmed' : 'ready') as Column;
-	const r = await moveCard(sql, store.id, { cardId: card.id, to, expectedVersion: card.version, idempotencyKey: `${tag}-${card.id}-${card.version}` }, actor);
-	if (r.ok) {
-		card.version = r.data.event.card.version;
-		card.column = r.data.event.card.column;
-	} else if (r.error.card) {
-		card.version = r.error.card.version;
-		card.column = r.error.card.column;
-	}
-	return r.ok;
-};
+export const appMove: Mover = moverOf(moveCard);
 
 /** the bench-only one-round-trip function of move-function.sql */
 export const functionMove: Mover = async (sql, store, i, tag) => {

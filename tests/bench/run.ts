@@ -37,7 +37,7 @@ import { createBenchSession, createFixture, type FixtureStore } from './fixture'
 import { ask, cpuBetween, cpuByPid, cpuSeconds, machineJiffies, forkTs, freePort, rssBytes, startProcess, startedPids, stopAll, type Proc } from './procs';
 import { fmt, nowMs, round, sleep, summarize, table, type Summary } from './stats';
 import { launch, measureLoads, measureRemoteMoves } from './browser';
-import { dbThroughput, functionMove, profileMove } from './dbprofile';
+import { dbThroughput, functionMove, moverOf, profileMove } from './dbprofile';
 import { Inspector } from './cpuprofile';
 import { appAuth, appSocketHeaders, openSocket, requestPage, useSession } from './clients';
 import { runSoak, soakReport } from './soak';
@@ -79,8 +79,17 @@ const want = (phase: string) => PHASES.has(phase);
 /** BENCH_CPU_PROF=1: CPU profiles of inst-a over phase 1's app round, the 200/s step and the render loop (distorts the figures a little) */
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
 const PROFILE_DIR = '/tmp/bench-cpuprof';
+/**
+ * BENCH_BEFORE=<git ref>: the same run also builds that commit of this repository and starts two
+ * instances of it (before-a, before-b, same database and Redis), and the phases `latency`, `db` and
+ * `browser` measure it side by side with the working tree: latency rounds go baseline, before, app,
+ * each on its own 20 stores; the browser's cold loads alternate between the two.
+ */
+const BEFORE = process.env.BENCH_BEFORE?.trim() || undefined;
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+type Loads = Awaited<ReturnType<typeof measureLoads>>[number];
 
 // ---- the screens' and advisors' side --------------------------------------------------------
 
@@ -399,6 +408,38 @@ function prepareApp(): { appDir: string; clientDir: string; note: string } {
 	return { appDir, clientDir: path.join(appDir, 'build/client'), note: `fresh build of a snapshot of the working tree taken at ${new Date().toISOString()}` };
 }
 
+/**
+ * The "before" of BENCH_BEFORE: a copy of the working tree with every file that differs from `ref`
+ * put back as `ref` has it (untracked files stay, so both sides build alike), built.
+ */
+function prepareBefore(ref: string): { appDir: string; clientDir: string; note: string } {
+	const appDir = path.join(WORK, 'before');
+	mkdirSync(appDir, { recursive: true });
+	const commit = execFileSync('git', ['rev-parse', ref], { cwd: ROOT }).toString().trim();
+	const skip = new Set(['node_modules', '.git', 'build', '.svelte-kit', 'data', 'test-results', 'playwright-report']);
+	for (const entry of readdirSync(ROOT)) {
+		if (skip.has(entry)) continue;
+		cpSync(path.join(ROOT, entry), path.join(appDir, entry), { recursive: true });
+	}
+	const changed = execFileSync('git', ['diff', '--name-only', '-z', '--no-renames', commit], { cwd: ROOT }).toString().split('\0').filter(Boolean);
+	for (const file of changed) {
+		const target = path.join(appDir, file);
+		try {
+			const content = execFileSync('git', ['show', `${commit}:${file}`], { cwd: ROOT, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+			mkdirSync(path.dirname(target), { recursive: true });
+			writeFileSync(target, content);
+		} catch {
+			rmSync(target, { force: true }); // not in ref
+		}
+	}
+	symlinkSync(path.join(ROOT, 'node_modules'), path.join(appDir, 'node_modules'));
+	log(`building the working tree as of ${ref} (${commit.slice(0, 10)}; ${changed.length} files put back) in ${appDir} (npx vite build)`);
+	const t = nowMs();
+	execFileSync('npx', ['vite', 'build'], { cwd: appDir, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000, env: { ...process.env, NODE_ENV: 'production' } });
+	log(`  built in ${((nowMs() - t) / 1000).toFixed(1)} s`);
+	return { appDir, clientDir: path.join(appDir, 'build/client'), note: `${ref} = ${commit}; files put back: ${changed.join(', ')}` };
+}
+
 async function startInstance(name: string, appDir: string, dbUrl: string, redisUrl: string | undefined): Promise<{ proc: Proc; port: number; url: string }> {
 	const port = await freePort();
 	const inspect = PROFILE && name === 'inst-a' ? ['--inspect=127.0.0.1:0'] : [];
@@ -522,6 +563,14 @@ async function main() {
 	result.build = app.note;
 	const [A, B] = await Promise.all([startInstance('inst-a', app.appDir, dbUrl, redisUrl), startInstance('inst-b', app.appDir, dbUrl, redisUrl)]);
 	log(`instances: inst-a pid ${A.proc.pid} ${A.url}, inst-b pid ${B.proc.pid} ${B.url}`);
+	let before: { app: ReturnType<typeof prepareBefore>; A: Awaited<ReturnType<typeof startInstance>>; B: Awaited<ReturnType<typeof startInstance>> } | undefined;
+	if (BEFORE) {
+		const bApp = prepareBefore(BEFORE);
+		result.before = bApp.note;
+		const [bA, bB] = await Promise.all([startInstance('before-a', bApp.appDir, dbUrl, redisUrl), startInstance('before-b', bApp.appDir, dbUrl, redisUrl)]);
+		log(`before instances: before-a pid ${bA.proc.pid} ${bA.url}, before-b pid ${bB.proc.pid} ${bB.url}`);
+		before = { app: bApp, A: bA, B: bB };
+	}
 	const profiles: Record<string, unknown> = {};
 	let inspector: Inspector | undefined;
 	if (PROFILE) {
@@ -550,18 +599,23 @@ async function main() {
 	const epA: Endpoint = { name: 'inst-a', tag: 0, url: A.url, auth: appAuth, headers: appSocketHeaders(A.url) };
 	const epB: Endpoint = { name: 'inst-b', tag: 1, url: B.url, auth: appAuth, headers: appSocketHeaders(B.url) };
 	const epBase: Endpoint = { name: 'baseline', tag: 2, url: `http://127.0.0.1:${basePort}`, auth: (slug) => ({ store: slug }) };
-	const cpuOf = { 'inst-a': A.proc.pid, 'inst-b': B.proc.pid, baseline: base?.pid, redis: redisPid, bench: process.pid, 'screens-0': workers[0]?.pid, 'screens-1': workers[1]?.pid };
+	const epBeforeA: Endpoint | undefined = before && { name: 'before-a', tag: 4, url: before.A.url, auth: appAuth, headers: appSocketHeaders(before.A.url) };
+	const epBeforeB: Endpoint | undefined = before && { name: 'before-b', tag: 5, url: before.B.url, auth: appAuth, headers: appSocketHeaders(before.B.url) };
+	const cpuOf = { 'inst-a': A.proc.pid, 'inst-b': B.proc.pid, 'before-a': before?.A.proc.pid, 'before-b': before?.B.proc.pid, baseline: base?.pid, redis: redisPid, bench: process.pid, 'screens-0': workers[0]?.pid, 'screens-1': workers[1]?.pid };
 
 	const movable = (s: FixtureStore) => s.movable.map((c) => ({ ...c }));
 	let appRuns: LoadResult[] = [];
 	let baseRuns: LoadResult[] = [];
+	let beforeRuns: LoadResult[] = [];
 	let appLat: RoundsResult | undefined;
 	let baseLat: RoundsResult | undefined;
+	let beforeLat: RoundsResult | undefined;
+	let beforeLoads: Loads | undefined;
 	let steps: LoadResult[] = [];
 	let sustained = NaN;
 	let sustained50 = NaN;
 	let render: RenderResult | undefined;
-	let loads: Awaited<ReturnType<typeof measureLoads>> | undefined;
+	let loads: Loads | undefined;
 	let remoteMoves: Awaited<ReturnType<typeof measureRemoteMoves>> | undefined;
 	let memory: Record<string, number> | undefined;
 	const boardUrl = `${A.url}/s/${big.slug}/board`;
@@ -578,12 +632,27 @@ async function main() {
 		const c1 = await connectScreens(workers, latSlugs, LAT_SCREENS_PER_STORE - 1, [epA, epB]);
 		const c2 = await connectScreens(workers, latSlugs, LAT_SCREENS_PER_STORE - 1, [epBase]);
 		log(`  connected ${c1.connected} app screens (${c1.perSecond}/s) and ${c2.connected} baseline screens (+ ${LAT_STORES} advisors each)`);
+		// BENCH_BEFORE: the other commit's instances, on the next 20 stores (their cards move apart)
+		let beforeAdvisors: Advisors | undefined;
+		if (epBeforeA && epBeforeB) {
+			const beforeStores = fixture.slice(LAT_STORES, 2 * LAT_STORES);
+			beforeAdvisors = new Advisors();
+			await beforeAdvisors.connect(beforeStores.map((s) => ({ slug: s.slug, cards: movable(s), screens: LAT_SCREENS_PER_STORE })), [epBeforeA, epBeforeB], 1);
+			const c0 = await connectScreens(workers, beforeStores.map((s) => s.slug), LAT_SCREENS_PER_STORE - 1, [epBeforeA, epBeforeB]);
+			log(`  connected ${c0.connected} screens of the before instances (${BEFORE})`);
+		}
 		appRuns = [];
 		baseRuns = [];
+		beforeRuns = [];
 		for (let r = 0; r < LAT_ROUNDS; r++) {
 			const b = await runLoad(baseAdvisors, workers, LAT_RATE, LAT_WARMUP_MS, LAT_MEASURE_MS, cpuOf);
 			log(`  baseline round ${r + 1}: p50 ${fmt(b.latency.p50)} p99 ${fmt(b.latency.p99)} ms, delivered ${b.delivered}/${b.expected}`);
 			baseRuns.push(b);
+			if (beforeAdvisors) {
+				const x = await runLoad(beforeAdvisors, workers, LAT_RATE, LAT_WARMUP_MS, LAT_MEASURE_MS, cpuOf);
+				log(`  before round ${r + 1}:   p50 ${fmt(x.latency.p50)} p99 ${fmt(x.latency.p99)} ms, delivered ${x.delivered}/${x.expected}, ack p50 ${fmt(x.ack.p50)} p99 ${fmt(x.ack.p99)}, errors ${JSON.stringify(x.errors)}`);
+				beforeRuns.push(x);
+			}
 			const a = await (r === 0 ? profiled : (_: string, f: () => Promise<LoadResult>) => f())('inst-a-phase1-app-50s', () =>
 				runLoad(appAdvisors, workers, LAT_RATE, LAT_WARMUP_MS, LAT_MEASURE_MS, cpuOf)
 			);
@@ -603,8 +672,10 @@ async function main() {
 		};
 		appLat = medianRound(appRuns);
 		baseLat = medianRound(baseRuns);
+		if (beforeRuns.length) beforeLat = medianRound(beforeRuns);
 		appAdvisors.close();
 		baseAdvisors.close();
+		beforeAdvisors?.close();
 		await disconnectScreens(workers);
 		await base?.stop();
 		result.latency = {
@@ -612,7 +683,8 @@ async function main() {
 			screens: LAT_STORES * LAT_SCREENS_PER_STORE,
 			ratePerSec: LAT_RATE,
 			app: { pooled: appLat, rounds: appRuns },
-			baseline: { pooled: baseLat, rounds: baseRuns }
+			baseline: { pooled: baseLat, rounds: baseRuns },
+			...(beforeLat ? { before: { ref: BEFORE, pooled: beforeLat, rounds: beforeRuns } } : {})
 		};
 	}
 
@@ -631,6 +703,10 @@ async function main() {
 		const off = await profileMove(dbUrl, probe, n, 'off', `bench-p2-${RUN}`);
 		await sql.unsafe(readFileSync(path.join(ROOT, 'tests/bench/move-function.sql'), 'utf8'));
 		const fn = await profileMove(dbUrl, probe, n, 'on', `bench-p3-${RUN}`, functionMove);
+		// BENCH_BEFORE: the other commit's moveCard, in this process, on the same cards
+		const beforeMove = before ? moverOf((await import(path.join(before.app.appDir, 'src/lib/server/board/move.ts'))).moveCard) : undefined;
+		const onBefore = beforeMove && (await profileMove(dbUrl, probe, n, 'on', `bench-p4-${RUN}`, beforeMove));
+		const onAgain = beforeMove && (await profileMove(dbUrl, probe, n, 'on', `bench-p5-${RUN}`));
 		const cpuWindow = () => {
 			let m0 = machineJiffies();
 			let pg0 = new Map<number, number>();
@@ -657,7 +733,17 @@ async function main() {
 		const seconds = QUICK ? 3 : 5;
 		const tp = await dbThroughput(dbUrl, movers, seconds, `bench-tp1-${RUN}`, cpuWindow());
 		const tpFn = await dbThroughput(dbUrl, movers, seconds, `bench-tp2-${RUN}`, cpuWindow(), functionMove);
-		result.moveTransactionInProcess = { synchronousCommitOn: on, synchronousCommitOff: off, concurrent: tp, oneRoundTripFunction: { sequential: fn, concurrent: tpFn } };
+		const tpBefore = beforeMove && (await dbThroughput(dbUrl, movers, seconds, `bench-tp3-${RUN}`, cpuWindow(), beforeMove));
+		result.moveTransactionInProcess = {
+			synchronousCommitOn: on,
+			synchronousCommitOff: off,
+			concurrent: tp,
+			oneRoundTripFunction: { sequential: fn, concurrent: tpFn },
+			...(onBefore && onAgain && tpBefore ? { before: { ref: BEFORE, sequential: onBefore, concurrent: tpBefore }, appAgain: onAgain } : {})
+		};
+		if (onBefore && onAgain && tpBefore) {
+			log(`  ${BEFORE}'s moveCard in process: p50 ${fmt(onBefore.total.p50)} p99 ${fmt(onBefore.total.p99)} ms (${onBefore.statementsPerMove} statements), 20 movers ${tpBefore.movesPerSec}/s p50 ${fmt(tpBefore.latency.p50)} p99 ${fmt(tpBefore.latency.p99)}; this tree's again: p50 ${fmt(onAgain.total.p50)} p99 ${fmt(onAgain.total.p99)}`);
+		}
 		log(`  moveCard() in process: p50 ${fmt(on.total.p50)} p99 ${fmt(on.total.p99)} ms (${on.statementsPerMove} statements); synchronous_commit=off p50 ${fmt(off.total.p50)}; one-round-trip function p50 ${fmt(fn.total.p50)} p99 ${fmt(fn.total.p99)}`);
 		log(`  20 concurrent movers: moveCard ${tp.movesPerSec} moves/s (p50 ${fmt(tp.latency.p50)} ms, cpu ${JSON.stringify(tp.cpu)}); function ${tpFn.movesPerSec} moves/s (p50 ${fmt(tpFn.latency.p50)} ms, cpu ${JSON.stringify(tpFn.cpu)})`);
 	}
@@ -813,7 +899,11 @@ async function main() {
 		log(`phase 4: Chromium, ${BROWSER_LOADS} cold loads of the 500-card board, then ${REMOTE_MOVES} remote moves`);
 		const browser = await launch();
 		earlyCleanups.push(() => browser.close().catch(() => {}));
-		loads = await measureLoads(browser, boardUrl, BROWSER_LOADS, app.clientDir);
+		if (before) {
+			// cold loads alternate: before, this tree, before, …
+			[beforeLoads, loads] = await measureLoads(browser, [`${before.A.url}/s/${big.slug}/board`, boardUrl], BROWSER_LOADS, [before.app.clientDir, app.clientDir]);
+			log(`  before (${BEFORE}): ready (${beforeLoads.timing.signal}) p50 ${fmt(beforeLoads.timing.ready.p50)} p90 ${fmt(beforeLoads.timing.ready.p90)} max ${fmt(beforeLoads.timing.ready.max)} ms`);
+		} else [loads] = await measureLoads(browser, [boardUrl], BROWSER_LOADS, [app.clientDir]);
 		log(`  ready (${loads.timing.signal}) p50 ${fmt(loads.timing.ready.p50)} max ${fmt(loads.timing.ready.max)} ms; JS ${loads.js.files.length} files ${loads.js.gzip} B gzip; card selector ${loads.timing.cardSelector}`);
 		const remote = new Advisors();
 		const bigCards = (await sql<{ id: number; version: number; column: string }[]>`
@@ -834,7 +924,7 @@ async function main() {
 		remote.close();
 		await browser.close();
 		log(`  remote move → DOM: ${remoteMoves.applied}/${remoteMoves.moves} applied, p50 ${fmt(remoteMoves.dom.p50)} p99 ${fmt(remoteMoves.dom.p99)} ms${remoteMoves.note ? ` (${remoteMoves.note})` : ''}`);
-		result.browser = { loads: loads.timing, remoteMoves };
+		result.browser = { loads: loads.timing, remoteMoves, ...(beforeLoads ? { before: { ref: BEFORE, loads: beforeLoads.timing } } : {}) };
 		result.boardRouteJs = loads.js;
 	}
 
@@ -906,13 +996,15 @@ async function main() {
 	result.summary = {
 		fullPath: appLat ? { p50: appLat.latency.p50, p99: appLat.latency.p99, roundP99s: appRuns.map((r) => r.latency.p99) } : null,
 		baseline: baseLat ? { p50: baseLat.latency.p50, p99: baseLat.latency.p99, roundP99s: baseRuns.map((r) => r.latency.p99) } : null,
+		before: beforeLat && baseLat ? { ref: BEFORE, p50: beforeLat.latency.p50, p99: beforeLat.latency.p99, roundP99s: beforeRuns.map((r) => r.latency.p99), ratioP99: round(beforeLat.latency.p99 / baseLat.latency.p99, 2) } : null,
+		beforeReady: beforeLoads ? { p50: beforeLoads.timing.ready.p50, p90: beforeLoads.timing.ready.p90 } : null,
 		ratioP99: round(ratio, 2),
 		sustainedMovesPerSecAtP99le100: sustained,
 		sustainedMovesPerSecAtP99le50: sustained50,
 		step200: step200 ? { p50: step200.latency.p50, p99: step200.latency.p99, committed: step200.committedPerSec } : null
 	};
 	writeFileSync(RESULT_FILE, JSON.stringify(result, (k, v) => (k === 'raw' ? undefined : v), '\t'));
-	printReport(result, { appRuns, baseRuns, appLat, baseLat, steps, render, memory, loads, remoteMoves, targets });
+	printReport(result, { appRuns, baseRuns, beforeRuns, appLat, baseLat, beforeLat, beforeLoads, steps, render, memory, loads, remoteMoves, targets });
 }
 
 function printReport(
@@ -920,12 +1012,15 @@ function printReport(
 	r: {
 		appRuns: LoadResult[];
 		baseRuns: LoadResult[];
+		beforeRuns: LoadResult[];
 		appLat?: RoundsResult;
 		baseLat?: RoundsResult;
+		beforeLat?: RoundsResult;
+		beforeLoads?: Loads;
 		steps: LoadResult[];
 		render?: RenderResult;
 		memory?: Record<string, number>;
-		loads?: Awaited<ReturnType<typeof measureLoads>>;
+		loads?: Loads;
 		remoteMoves?: Awaited<ReturnType<typeof measureRemoteMoves>>;
 		targets: Target[];
 	}
@@ -938,7 +1033,11 @@ function printReport(
 		out.push(
 			table(
 				['setup', 'round', 'moves', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ack p50', 'ack p99', 'same-inst p50/p99', 'cross-inst p50/p99', 'delivered', 'errors', 'cpu % inst-a/inst-b/base, pg, redis, clients; machine'],
-				[...r.baseRuns.map((x, i) => ['bare socket.io', i + 1, x] as const), ...r.appRuns.map((x, i) => ['app: 2 inst + Redis + PG', i + 1, x] as const)].map(([name, i, x]) => [
+				[
+					...r.baseRuns.map((x, i) => ['bare socket.io', i + 1, x] as const),
+					...r.beforeRuns.map((x, i) => [`before (${BEFORE}): 2 inst + Redis + PG`, i + 1, x] as const),
+					...r.appRuns.map((x, i) => ['app: 2 inst + Redis + PG', i + 1, x] as const)
+				].map(([name, i, x]) => [
 					name,
 					i,
 					x.committedInWindow,
@@ -952,10 +1051,15 @@ function printReport(
 					`${fmt(x.otherInstance?.p50)}/${fmt(x.otherInstance?.p99)}`,
 					`${x.delivered}/${x.expected}`,
 					JSON.stringify(x.errors),
-					`${x.cpu['inst-a']}/${x.cpu['inst-b']}/${x.cpu.baseline}, ${x.cpu.postgres}, ${x.cpu.redis}, ${x.cpu.bench + x.cpu['screens-0'] + x.cpu['screens-1']}; ${x.cpu.machine}`
+					`${x.cpu['inst-a']}/${x.cpu['inst-b']}/${x.cpu.baseline}${r.beforeRuns.length ? ` before ${x.cpu['before-a']}/${x.cpu['before-b']}` : ''}, ${x.cpu.postgres}, ${x.cpu.redis}, ${x.cpu.bench + x.cpu['screens-0'] + x.cpu['screens-1']}; ${x.cpu.machine}`
 				])
 			)
 		);
+		if (r.beforeLat) {
+			out.push(
+				`before (${BEFORE}), median of ${r.beforeRuns.length} round(s) [pooled]: p50 ${fmt(r.beforeLat.latency.p50)} [${fmt(r.beforeLat.pooled.latency.p50)}] ms, p99 ${fmt(r.beforeLat.latency.p99)} [${fmt(r.beforeLat.pooled.latency.p99)}] ms (ack p50 ${fmt(r.beforeLat.ack.p50)}, p99 ${fmt(r.beforeLat.ack.p99)}); p99 ratio ${fmt(r.beforeLat.latency.p99 / r.baseLat.latency.p99)}× [${fmt(r.beforeLat.pooled.latency.p99 / r.baseLat.pooled.latency.p99)}×]`
+			);
+		}
 		out.push(
 			`median of ${r.appRuns.length} round(s) [pooled samples]: bare baseline p50 ${fmt(r.baseLat.latency.p50)} [${fmt(r.baseLat.pooled.latency.p50)}] ms, p99 ${fmt(r.baseLat.latency.p99)} [${fmt(r.baseLat.pooled.latency.p99)}] ms; app p50 ${fmt(r.appLat.latency.p50)} [${fmt(r.appLat.pooled.latency.p50)}] ms, p99 ${fmt(r.appLat.latency.p99)} [${fmt(r.appLat.pooled.latency.p99)}] ms (ack p50 ${fmt(r.appLat.ack.p50)}, p99 ${fmt(r.appLat.ack.p99)}); p99 ratio ${fmt(r.appLat.latency.p99 / r.baseLat.latency.p99)}× [${fmt(r.appLat.pooled.latency.p99 / r.baseLat.pooled.latency.p99)}×]`, ''
 		);
@@ -965,6 +1069,8 @@ function printReport(
 		synchronousCommitOff: Awaited<ReturnType<typeof profileMove>>;
 		concurrent: Awaited<ReturnType<typeof dbThroughput>>;
 		oneRoundTripFunction: { sequential: Awaited<ReturnType<typeof profileMove>>; concurrent: Awaited<ReturnType<typeof dbThroughput>> };
+		before?: { ref: string; sequential: Awaited<ReturnType<typeof profileMove>>; concurrent: Awaited<ReturnType<typeof dbThroughput>> };
+		appAgain?: Awaited<ReturnType<typeof profileMove>>;
 	} | undefined;
 	if (tx) {
 		out.push(`-- the move transaction alone (moveCard() in this process, no socket/Redis; ${tx.synchronousCommitOn.moves} sequential moves) --`);
@@ -974,14 +1080,20 @@ function printReport(
 				tx.synchronousCommitOn.statements.map((x, i) => [x.statement, fmt(x.p50, 3), fmt(x.p99, 3), fmt(tx.synchronousCommitOff.statements[i]?.p50, 3)])
 			)
 		);
-		out.push(`whole move: p50 ${fmt(tx.synchronousCommitOn.total.p50)} ms p99 ${fmt(tx.synchronousCommitOn.total.p99)} ms (${tx.synchronousCommitOn.statementsPerMove} statements, 4 round trips: BEGIN, 4 pipelined reads, 1 write, COMMIT); synchronous_commit=off: p50 ${fmt(tx.synchronousCommitOff.total.p50)} ms`);
+		out.push(`whole move: p50 ${fmt(tx.synchronousCommitOn.total.p50)} ms p99 ${fmt(tx.synchronousCommitOn.total.p99)} ms (${tx.synchronousCommitOn.statementsPerMove} statements, 2 round trips: BEGIN with the 4 pipelined reads, then the write with COMMIT; statement times are send-to-send gaps, so pipelined statements show ~0); synchronous_commit=off: p50 ${fmt(tx.synchronousCommitOff.total.p50)} ms`);
 		const f = tx.oneRoundTripFunction;
 		out.push(
 			table(
 				['variant of the move (database side, in this process)', 'statements', 'sequential p50 ms', 'p99 ms', '20 movers: moves/s', 'p50 ms', 'p99 ms', 'cpu % pg / this process / machine'],
 				(
 					[
-						['the app: moveCard() (src/lib/server/board/move.ts), 4 round trips', tx.synchronousCommitOn, tx.concurrent],
+						['the app: moveCard() (src/lib/server/board/move.ts), 2 round trips', tx.synchronousCommitOn, tx.concurrent],
+						...(tx.before && tx.appAgain
+							? ([
+									[`before (${tx.before.ref}): its moveCard()`, tx.before.sequential, tx.before.concurrent],
+									['the app again, after the before (sequential only)', tx.appAgain, tx.concurrent]
+								] as const)
+							: []),
 						['experiment: one SQL function (tests/bench/move-function.sql), 1 round trip', f.sequential, f.concurrent]
 					] as const
 				).map(([name, q, c]) => [name, q.statementsPerMove, fmt(q.total.p50), fmt(q.total.p99), c.movesPerSec, fmt(c.latency.p50), fmt(c.latency.p99), `${c.cpu.postgres} / ${c.cpu.bench} / ${c.cpu.machine}`])
@@ -1034,6 +1146,10 @@ function printReport(
 		out.push(`-- Chromium (${r.loads.timing.runs} cold loads) --`);
 		out.push(`navigation start → ready [${r.loads.timing.signal}]: p50 ${fmt(r.loads.timing.ready.p50)} ms, p90 ${fmt(r.loads.timing.ready.p90)} ms, max ${fmt(r.loads.timing.ready.max)} ms; load event p50 ${fmt(r.loads.timing.loadEvent.p50)} ms; socket.io connected p50 ${fmt(r.loads.timing.socketConnected.p50)} ms`);
 		out.push(`the socket's steps, p50 from navigation start: WebSocket created ${fmt(r.loads.timing.socketCreated.p50)} ms, engine.io open ${fmt(r.loads.timing.engineOpen.p50)} ms, socket.io CONNECT ${fmt(r.loads.timing.socketConnected.p50)} ms, first board:sync answered ${fmt(r.loads.timing.firstSyncAnswered.p50)} ms`);
+		if (r.beforeLoads) {
+			const b = r.beforeLoads.timing;
+			out.push(`before (${BEFORE}), loads alternating with the above: ready p50 ${fmt(b.ready.p50)} ms, p90 ${fmt(b.ready.p90)} ms, max ${fmt(b.ready.max)} ms; load event p50 ${fmt(b.loadEvent.p50)} ms; its socket's steps p50: WebSocket created ${fmt(b.socketCreated.p50)} ms, engine.io open ${fmt(b.engineOpen.p50)} ms, socket.io CONNECT ${fmt(b.socketConnected.p50)} ms, first board:sync answered ${fmt(b.firstSyncAnswered.p50)} ms; JS ${(r.beforeLoads.js.gzip / 1024).toFixed(1)} KB gzip`);
+		}
 		out.push(`remote move (advisor on inst-b, page on inst-a) → card in its new column: ${r.remoteMoves.applied}/${r.remoteMoves.moves} applied; DOM p50 ${fmt(r.remoteMoves.dom.p50)} ms p99 ${fmt(r.remoteMoves.dom.p99)} ms; next frame p50 ${fmt(r.remoteMoves.frame.p50)} ms p99 ${fmt(r.remoteMoves.frame.p99)} ms${r.remoteMoves.note ? `\n  NOTE: ${r.remoteMoves.note}` : ''}`);
 		const busy = (x: Record<string, number>) => `tasks ${x.Task}%, script ${x.Script}%, style ${x.RecalcStyle}%, layout ${x.Layout}%`;
 		out.push(`page main thread busy (share of wall time): idle board ${busy(r.remoteMoves.pageBusyPercent.idle)}; while a remote move arrives every ~150 ms ${busy(r.remoteMoves.pageBusyPercent.duringMoves)}`);

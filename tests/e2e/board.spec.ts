@@ -101,18 +101,22 @@ test('the page shows the first screenful with every count; its first sync brings
 	page,
 	request
 }) => {
-	// the first board:sync waits here until the test lets it go
+	// the first sync rides on the socket's handshake (SocketAuth.sync); its answer, board:synced,
+	// waits here until the test lets it go
 	const held: (() => void)[] = [];
 	let hold = true;
 	const syncs: string[] = [];
 	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
 		const server = ws.connectToServer();
 		ws.onMessage((message) => {
-			if (typeof message === 'string' && message.includes('"board:sync"')) {
-				syncs.push(message);
-				if (hold) return void held.push(() => server.send(message));
-			}
+			if (typeof message === 'string' && /^40.*"sync"|"board:sync"/.test(message)) syncs.push(message);
 			server.send(message);
+		});
+		server.onMessage((message) => {
+			if (hold && typeof message === 'string' && message.startsWith('42["board:synced"')) {
+				return void held.push(() => ws.send(message));
+			}
+			ws.send(message);
 		});
 	});
 	const before = await boardCards(request);
@@ -311,7 +315,8 @@ test('a move the server refuses (moved elsewhere first) shows the truth and a me
 			server.send(message);
 		});
 		server.onMessage((message) => {
-			if (typeof message === 'string' && /^42\["(card:moved|board:head)"/.test(message)) return;
+			// nor the answer to the sync its handshake carried
+			if (typeof message === 'string' && /^42\["(card:moved|board:head|board:synced)"/.test(message)) return;
 			ws.send(message);
 		});
 	});

@@ -11,7 +11,7 @@ import type {
 } from '$lib/realtime/contract';
 import { MAX_REPLAY_EVENTS } from '$lib/realtime/contract';
 import type { BoardState } from './board.svelte';
-import { openBoardSocket, type BoardSocket } from './socket';
+import { openBoardLink, type BoardSocket, type OpenedBoardSocket } from './socket';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -61,19 +61,20 @@ export class LiveBoard {
 	}
 
 	connect() {
-		const socket = openBoardSocket(this.store);
+		// the handshake carries this screen's first sync (the server answers as it connects)
+		const { socket, firstSync, heard } = openBoardLink(this.store, this.#request());
 		this.#socket = socket;
+		let carried: OpenedBoardSocket['firstSync'] | undefined = firstSync;
 
 		const online = () => {
 			this.status = 'online';
 			this.offlineSince = null;
 			for (const wake of this.#waiters.splice(0)) wake();
-			void this.sync();
+			const first = carried;
+			carried = undefined;
+			void this.sync(first);
 		};
 		socket.on('connect', online);
-		// opened ahead (hooks.client.ts), it may be connected already: what it heard before these
-		// handlers were attached is what this sync catches up on
-		if (socket.connected) online();
 		socket.on('disconnect', () => this.#wentOffline());
 		socket.on('session:revoked', () => {
 			this.#socket = undefined;
@@ -99,6 +100,10 @@ export class LiveBoard {
 			// a partial board keeps asking for the rest until it has it (refused, timed out)
 			if (seq > this.board.applied || this.board.partial) void this.sync();
 		});
+		// opened ahead (hooks.client.ts), it may have heard events before these handlers were
+		// attached, and be connected already: the events first, then the first sync
+		this.#receive(heard.splice(0));
+		if (socket.connected) online();
 		return () => {
 			socket.disconnect();
 			this.#socket = undefined;
@@ -132,8 +137,17 @@ export class LiveBoard {
 		}
 	}
 
-	/** Catches up from `applied`: replays the missed events or takes the snapshot. One at a time. */
-	async sync(): Promise<void> {
+	/** what this screen's `board:sync` asks for now */
+	#request(): SyncRequest {
+		// a partial board asks for the whole board, whatever it missed (undefined is not sent)
+		return { since: this.board.applied, full: this.board.partial || undefined };
+	}
+
+	/**
+	 * Catches up from `applied`: replays the missed events or takes the snapshot. One at a time.
+	 * `carried`: the answer to the sync the handshake carried, taken instead of asking, if it comes.
+	 */
+	async sync(carried?: OpenedBoardSocket['firstSync']): Promise<void> {
 		const socket = this.#socket;
 		if (!socket?.connected) return;
 		if (this.#syncing) {
@@ -144,17 +158,19 @@ export class LiveBoard {
 		try {
 			do {
 				this.#syncAgain = false;
-				let result: Ack<SyncResult>;
-				// a partial board asks for the whole board, whatever it missed (undefined is not sent)
-				const request: SyncRequest = {
-					since: this.board.applied,
-					full: this.board.partial || undefined
-				};
-				try {
-					result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('board:sync', request);
-				} catch {
-					return; // disconnected or timed out: the next connect or heartbeat syncs again
+				let result: Ack<SyncResult> | undefined = await carried;
+				carried = undefined;
+				if (!result) {
+					if (!socket.connected) return; // the next connect syncs again
+					try {
+						result = await socket
+							.timeout(ACK_TIMEOUT_MS)
+							.emitWithAck('board:sync', this.#request());
+					} catch {
+						return; // disconnected or timed out: the next connect or heartbeat syncs again
+					}
 				}
+				if (!result) return;
 				if (!result.ok) return;
 				const data = result.data;
 				if (data.kind === 'snapshot') {

@@ -77,11 +77,18 @@ export interface CardArchivedEvent extends CardEventBase {
 /** Anything on the card changed but its column: details, parts, stop-work, a QC check. */
 export interface CardUpdatedEvent extends CardEventBase {
 	type: 'card:updated';
-	/** which edit (card.ts CardEdit) */
-	kind: CardEditKind;
+	/** which edit (card.ts CardEdit), or what happened to the card's appointment */
+	kind: CardEditKind | AppointmentUpdate;
 	/** a failed QC check sent the card back to "in bay": the column it left */
 	from?: Column;
 }
+
+/**
+ * A change of a card's appointment that leaves the card in its column: moved to another time,
+ * confirmed while the card is still in prep, the customer did not come. The card's version moves
+ * on, so its history and every screen's copy stay in step.
+ */
+export type AppointmentUpdate = 'rescheduled' | 'appointmentConfirmed' | 'noShow';
 
 export type BoardEvent = CardMovedEvent | CardCreatedEvent | CardArchivedEvent | CardUpdatedEvent;
 export type BoardEventType = BoardEvent['type'];
@@ -115,9 +122,18 @@ export interface MoveResult {
  * vehicle (404).
  */
 export interface BookingError {
-	code: ErrorCode | 'bookingRefused' | 'customerNotFound' | 'vehicleNotFound';
+	code:
+		| ErrorCode
+		| 'bookingRefused'
+		| 'customerNotFound'
+		| 'vehicleNotFound'
+		| 'appointmentNotFound'
+		| 'appointmentRefused';
 	message: string;
-	reason?: BookingRefusal;
+	/** bookingRefused: the capacity rule; appointmentRefused: why the appointment cannot change */
+	reason?: BookingRefusal | AppointmentRefusal;
+	/** appointmentRefused: the appointment's status now */
+	status?: AppointmentStatus;
 	/** a director's override would allow it (slotFull, labourFull) */
 	needsOverride?: boolean;
 	/** the job type a refusal is about (unknownJobType, jobTypeNotQuick) */
@@ -146,6 +162,57 @@ export interface BookedAppointment {
 	recommended: boolean;
 	/** booked past a quota or the 80% on a director's word */
 	overridden: boolean;
+}
+
+export type AppointmentStatus =
+	| 'tentative'
+	| 'confirmed'
+	| 'arrived'
+	| 'cancelled'
+	| 'noShow'
+	| 'done';
+
+/** Why an appointment cannot be confirmed, rescheduled, cancelled or marked a no-show. */
+export type AppointmentRefusal =
+	/** cancelled, a no-show (confirm), arrived or done: nothing left to change */
+	| 'notOpen'
+	| 'alreadyConfirmed'
+	/** the card is in the bay or past it: the car came, the job is the workshop's now */
+	| 'carArrived'
+	/** a no-show before the appointment's time */
+	| 'notYetDue'
+	/** a reschedule to the time it already has */
+	| 'sameTime';
+
+/** An appointment as its changes answer it. Times: `day` and `start` store-local. */
+export interface AppointmentState {
+	id: number;
+	/** its card on the board, or null when none is (cancelled, handed over) */
+	cardId: number | null;
+	status: AppointmentStatus;
+	day: string;
+	start: string;
+	scheduledAt: string;
+	labourMinutes: number;
+	tier: 'idle' | 'transition' | 'busy' | null;
+	priceFactorPercent: number;
+	recommended: boolean;
+	rescheduleCount: number;
+}
+
+/**
+ * `POST /api/stores/:store/appointments/:id/{confirm,reschedule,cancel,no-show}`: the appointment
+ * after the change, and the board event it made (broadcast): card:moved, card:updated or
+ * card:archived; null only when the appointment has no card on the board.
+ */
+export interface AppointmentChangeResult {
+	appointment: AppointmentState;
+	event: CardMovedEvent | CardUpdatedEvent | CardArchivedEvent | null;
+	replayed: boolean;
+	/** cancel: the parts lines put back on the shelf, and those still on order */
+	parts?: { returned: { partNo: string; quantity: number }[]; stillOrdered: string[] };
+	/** no-show: the customer's no-shows so far, this one included */
+	noShows?: number;
 }
 
 export interface BookingResult {
@@ -187,6 +254,11 @@ export interface ServerToClientEvents {
 	'card:created': (event: CardCreatedEvent) => void;
 	'card:archived': (event: CardArchivedEvent) => void;
 	'card:updated': (event: CardUpdatedEvent) => void;
+	/**
+	 * the answer to the `board:sync` a handshake carried (`SocketAuth.sync`), sent right after the
+	 * server accepted the socket: what the screen's first `board:sync` would have answered
+	 */
+	'board:synced': (result: Ack<SyncResult>) => void;
 	/** periodic head-sequence heartbeat: a screen behind it has missed something */
 	'board:head': (head: { seq: number }) => void;
 	/** to welcome boards: the store's board changed (up to `seq`); they reload their own page data */
@@ -206,6 +278,12 @@ export interface SocketAuth {
 	token?: string;
 	/** 'welcome': a welcome board's socket (nudges only); a welcome display always gets this */
 	view?: 'board' | 'welcome';
+	/**
+	 * a board screen's first `board:sync`, carried by the handshake: the server answers it with
+	 * `board:synced` as soon as it has accepted the socket (one round trip less on a page load);
+	 * validated and answered like the command itself (refused on a welcome board)
+	 */
+	sync?: SyncRequest;
 }
 
 /** Why a handshake was refused: the `message` of the client's `connect_error`. */

@@ -169,3 +169,60 @@ describe('the booking screen’s reads', () => {
 		expect((await get('customers?phone=1&plate=2')).status).toBe(400);
 	});
 });
+
+describe('POST /api/stores/:store/appointments/:appointment/{confirm,reschedule,cancel,no-show}', () => {
+	const change = async (id: number | string, verb: string, body: unknown, role: Role = 'service') => {
+		const response = await fetch(`${web.url}/api/stores/${store.slug}/appointments/${id}/${verb}`, {
+			method: 'POST',
+			headers: { cookie: store.users[role].cookie, origin: web.url, 'content-type': 'application/json' },
+			body: typeof body === 'string' ? body : JSON.stringify(body)
+		});
+		return { status: response.status, body: (await response.json()) as Record<string, any> };
+	};
+
+	it('confirms, reschedules and cancels, each broadcast after commit; refuses precisely', async () => {
+		const booked = await post(booking(store, { day: dayFromToday(20), start: '11:00', ...newcomer(300) }));
+		expect(booked.status).toBe(200);
+		const id = booked.body.appointment.id;
+		const screen = opened.add(
+			await connectSocket(web.url, { slug: store.slug, cookie: store.users.parts.cookie }),
+			(s: BoardSocket) => s.close()
+		);
+
+		const heardConfirm = nextEvent(screen, 'card:updated');
+		const confirmed = await change(id, 'confirm', { idempotencyKey: newKey(), call: {} });
+		expect(confirmed).toMatchObject({ status: 200, body: { appointment: { status: 'confirmed' }, event: { kind: 'appointmentConfirmed' } } });
+		expect(await heardConfirm).toEqual(confirmed.body.event);
+
+		const full = dayFromToday(21);
+		expect((await post(booking(store, { day: full, start: '11:00', jobs: ['brakePads'], ...newcomer(301) }))).status).toBe(200);
+		const refused = await change(id, 'reschedule', { idempotencyKey: newKey(), day: full, start: '14:00' });
+		expect(refused).toMatchObject({ status: 422, body: { error: { code: 'bookingRefused', reason: 'labourFull' } } });
+		const moved = await change(id, 'reschedule', { idempotencyKey: newKey(), day: dayFromToday(22), start: '14:00' });
+		expect(moved).toMatchObject({ status: 200, body: { appointment: { day: dayFromToday(22), start: '14:00', status: 'tentative' } } });
+
+		const heardCancel = nextEvent(screen, 'card:archived');
+		const cancelled = await change(id, 'cancel', { idempotencyKey: newKey(), reason: '客户取消' }, 'advisor');
+		expect(cancelled).toMatchObject({ status: 200, body: { appointment: { status: 'cancelled' }, event: { type: 'card:archived', reason: 'cancelled' } } });
+		expect(await heardCancel).toEqual(cancelled.body.event);
+
+		const cases: [number | string, string, unknown, Role, number, string][] = [
+			[id, 'cancel', { idempotencyKey: newKey() }, 'advisor', 400, 'reason'],
+			[id, 'cancel', { idempotencyKey: newKey(), reason: 'x', extra: 1 }, 'advisor', 400, 'Unrecognized key'],
+			[id, 'reschedule', { idempotencyKey: newKey(), day: '2026-13-01', start: '10:00' }, 'advisor', 400, 'day'],
+			['abc', 'confirm', { idempotencyKey: newKey() }, 'service', 400, 'not an id'],
+			[id, 'confirm', '{nope', 'service', 400, 'not JSON'],
+			[id, 'confirm', { idempotencyKey: newKey() }, 'parts', 403, 'may not'],
+			[id, 'reschedule', { idempotencyKey: newKey(), day: dayFromToday(23), start: '11:00', override: { reason: 'x' } }, 'service', 403, 'technical director'],
+			[999999999, 'confirm', { idempotencyKey: newKey() }, 'service', 404, 'not an appointment of this store'],
+			[id, 'confirm', { idempotencyKey: newKey() }, 'service', 422, 'cancelled'],
+			[id, 'no-show', { idempotencyKey: newKey() }, 'service', 422, 'cancelled']
+		];
+		for (const [target, verb, body, role, status, message] of cases) {
+			const answer = await change(target, verb, body, role);
+			expect(answer.status, JSON.stringify([verb, body, answer.body])).toBe(status);
+			expect(answer.body.error.message).toContain(message);
+		}
+		expect(await invariantViolations(db.sql)).toEqual([]);
+	});
+});

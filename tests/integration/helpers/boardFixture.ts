@@ -151,39 +151,8 @@ export async function invariantViolations(sql: Sql): Promise<string[]> {
 		from board_events e
 		where e.type = 'card:created' and (e.payload -> 'card' ->> 'version')::int <> 1`;
 	for (const c of created) problems.push(`card ${c.id}: ${c.problem}`);
-	// each card's events form one chain: every move starts where the previous one ended
-	const chains = await sql<{ cardId: number; seq: number; from: string; to: string; version: number }[]>`
-		select card_id::int as "cardId", seq::int, payload ->> 'from' as from,
-			payload -> 'card' ->> 'column' as to, (payload -> 'card' ->> 'version')::int as version
-		from board_events where type = 'card:moved' order by card_id, seq`;
-	const initial = new Map(
-		(await sql<{ id: number; column: string; version: number }[]>`
-			select c.id::int, coalesce(
-				(select e.payload ->> 'from' from board_events e
-					where e.card_id = c.id and e.type = 'card:moved' order by seq limit 1),
-				c.board_column) as column, 1 as version
-			from cards c`).map((c) => [c.id, c])
-	);
-	const at = new Map<number, { column: string; version: number }>();
-	for (const e of chains) {
-		const before = at.get(e.cardId) ?? initial.get(e.cardId)!;
-		if (e.from !== before.column || e.version !== before.version + 1 || e.from === e.to) {
-			problems.push(
-				`card ${e.cardId} seq ${e.seq}: moved ${e.from}→${e.to} to version ${e.version}, but it was in ${before.column} at version ${before.version}`
-			);
-		}
-		at.set(e.cardId, { column: e.to, version: e.version });
-	}
-	const finals = await sql<{ id: number; column: string; version: number }[]>`
-		select id::int, board_column as column, version from cards`;
-	for (const c of finals) {
-		const last = at.get(c.id);
-		if (last && (last.column !== c.column || last.version !== c.version)) {
-			problems.push(
-				`card ${c.id} is ${c.column} v${c.version}, its last event says ${last.column} v${last.version}`
-			);
-		}
-	}
+	// each card's events form one chain (moves, edits, archiving), ending where the card is
+	problems.push(...(await eventChainViolations(sql)));
 	return problems;
 }
 
@@ -192,9 +161,7 @@ export async function invariantViolations(sql: Sql): Promise<string[]> {
  * a card (card:moved, card:updated, card:archived) is exactly one version after the previous one; a
  * move starts in the column the previous event left the card in; an edit leaves the column alone,
  * except a failed QC check (card:updated with `from: 'qc'`), which sends it from QC to "in bay";
- * and the card row is what its last event says. `invariantViolations` above follows card:moved
- * only, so it reports an edit between two moves as a broken chain: use this one (with the other
- * checks of invariantViolations) where cards are edited.
+ * and the card row is what its last event says. Part of `invariantViolations`.
  */
 export async function eventChainViolations(sql: Sql): Promise<string[]> {
 	const problems: string[] = [];

@@ -13,6 +13,8 @@ import type { Store } from '../db/stores';
 import { minutesOf, type BookCommand } from './command';
 import * as rules from './rules';
 import * as day from './day';
+import * as parts from './parts';
+import { refreshPrepDeadlines } from '../cards/prep';
 import { plateKey } from '$lib/domain/identity';
 
 /** Who books, and from where: what the audit row records. */
@@ -79,13 +81,15 @@ export async function bookAppointment(
 
 			// The day's queue: from here on this transaction is the only booking of this store and day,
 			// and every read below sees the bookings committed before it got the lock.
-			const dayLock = `booking ${command.day}`;
-			await tx`select pg_advisory_xact_lock(hashtextextended(${dayLock}, ${store.id}))`;
-			const [bookingRules, capacityDay, existing, parts, [clock]] = await Promise.all([
+			await day.lockDay(db, store.id, command.day);
+			// the shelf this booking may take from: locked in part order (no deadlock between bookings
+			// of different days sharing a part), so what the capacity check reads as in stock is still
+			// there when the parts are reserved below
+			const shelf = await parts.lockFor(db, store.id, command.jobs);
+			const [bookingRules, capacityDay, existing, [clock]] = await Promise.all([
 				rules.read(db, store),
 				day.capacityDay(db, store.id, command.day),
 				day.bookingsOn(db, store, command.day),
-				day.partNeeds(db, store.id, command.jobs),
 				tx<{ now: Date }[]>`select now()`
 			]);
 			const start = minutesOf(command.start);
@@ -97,7 +101,7 @@ export async function bookAppointment(
 					kind: 'appointment',
 					jobTypes: command.jobs,
 					vehicleRegisteredOn: who.registeredOn,
-					parts,
+					parts: shelf.map((p) => p.need),
 					directorOverride: command.override !== undefined,
 					start
 				},
@@ -137,11 +141,15 @@ export async function bookAppointment(
 						with ordinality as t(id, minutes, price, position)
 				)
 				insert into cards (store_id, appointment_id, customer_id, vehicle_id, board_column, due_at,
-					job_summary, advisor_id)
+					job_summary, advisor_id, parts_waiting)
 				select ${store.id}, appointment.id, ${customerId}, ${vehicleId}, 'prep', ${scheduledAt},
-					${jobSummary}, ${actor.advisorId}
+					${jobSummary}, ${actor.advisorId}, ${parts.waiting(shelf)}
 				from appointment
 				returning appointment_id::int as "appointmentId", id::int as "cardId"`;
+			// the work order's items and the parts slip: what prep starts from
+			const slip = await parts.reserve(db, store.id, made.cardId, types, shelf);
+			// the overdue badge: the prep rules over this card's parts and (empty) folder
+			await refreshPrepDeadlines(db, store, [made.cardId], clock.now);
 			// the card as every screen sees it: the view, which this transaction's insert is visible to
 			const [{ card, now }] = await tx<{ card: BoardCard; now: string }[]>`
 				select card, iso_utc(now()) as now from board_card_view where id = ${made.cardId}`;
@@ -179,6 +187,7 @@ export async function bookAppointment(
 				labourMinutes: check.labourMinutes,
 				tier,
 				priceFactorPercent: check.priceFactorPercent,
+				parts: slip,
 				newCustomer: who.customerId === null,
 				newVehicle: who.vehicleId === null,
 				// an override is recorded whether or not the booking needed it
@@ -344,9 +353,10 @@ const REFUSAL_MESSAGES: Record<string, string> = {
 	labourFull: 'the day has no bookable labour left for these jobs (80% of capacity)'
 };
 
-function refusalMessage(
+/** The capacity rule's refusal in words, for `day` at `start`. */
+export function refusalMessage(
 	reason: string,
-	command: BookCommand,
+	command: { day: string; start: string },
 	extra: { jobType?: string; firstBookableDay?: string; needsOverride: boolean }
 ): string {
 	let message = `${command.day} ${command.start}: ${REFUSAL_MESSAGES[reason] ?? reason}`;

@@ -78,7 +78,9 @@ export const slotsQuery = z.strictObject({
 		.max(400)
 		.transform((s) => (s === '' ? [] : s.split(',')))
 		.pipe(z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,39}$/, 'a job type code')).max(10)),
-	vehicle: z.coerce.number().int().positive().max(2 ** 53).optional()
+	vehicle: z.coerce.number().int().positive().max(2 ** 53).optional(),
+	/** rescheduling this appointment: it does not count against itself, its own parts are its own */
+	appointment: z.coerce.number().int().positive().max(2 ** 53).optional()
 });
 
 /** GET /api/stores/:store/customers?phone=… or ?plate=… */
@@ -86,3 +88,30 @@ export const customerQuery = z.union([
 	z.strictObject({ phone: z.string().min(1).max(20) }),
 	z.strictObject({ plate: z.string().min(1).max(20) })
 ]);
+
+const idempotencyKey = z.string().min(8).max(100).regex(/^[\w:.-]+$/);
+
+/** POST …/appointments/:id/confirm. `call`: confirmed on the confirmation call (ticks it off). */
+export const confirmCommand = z.strictObject({
+	idempotencyKey,
+	call: z.strictObject({ note: text(200).optional() }).optional()
+});
+
+/** POST …/appointments/:id/reschedule: a new day and slot, checked as a booking is. */
+export const rescheduleCommand = z.strictObject({
+	idempotencyKey,
+	day: z.string().refine(isDateKey, 'a date YYYY-MM-DD'),
+	start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM'),
+	override: z.strictObject({ reason: text(200) }).optional()
+});
+
+/** POST …/appointments/:id/cancel: why, for the card's history. */
+export const cancelCommand = z.strictObject({ idempotencyKey, reason: text(200) });
+
+/** POST …/appointments/:id/no-show */
+export const noShowCommand = z.strictObject({ idempotencyKey, note: text(200).optional() });
+
+export type ConfirmCommand = z.output<typeof confirmCommand>;
+export type RescheduleCommand = z.output<typeof rescheduleCommand>;
+export type CancelCommand = z.output<typeof cancelCommand>;
+export type NoShowCommand = z.output<typeof noShowCommand>;

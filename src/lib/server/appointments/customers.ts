@@ -16,6 +16,8 @@ export interface FoundCustomer {
 	surname: string;
 	title: string;
 	phone: string;
+	/** appointments the customer did not come to (counted, DOMAIN.md: no-show rate) */
+	noShows: number;
 	vehicles: FoundVehicle[];
 }
 
@@ -29,10 +31,13 @@ const LIMIT = 20;
 export async function find(
 	sql: Sql,
 	storeId: number,
-	by: { phone: string } | { plate: string }
+	by: { phone: string } | { plate: string } | { vehicleId: number }
 ): Promise<FoundCustomer[]> {
 	let ids: { id: number }[];
-	if ('phone' in by) {
+	if ('vehicleId' in by) {
+		ids = await sql<{ id: number }[]>`
+			select customer_id::int as id from vehicles where id = ${by.vehicleId} and store_id = ${storeId}`;
+	} else if ('phone' in by) {
 		const phone = normalizeMobile(by.phone);
 		if (phone === null) return [];
 		ids = await sql<{ id: number }[]>`
@@ -48,6 +53,8 @@ export async function find(
 	if (ids.length === 0) return [];
 	return sql<FoundCustomer[]>`
 		select c.id::int, c.name, c.surname, c.title, c.phone,
+			(select count(*)::int from appointments a
+				where a.customer_id = c.id and a.status = 'noShow') as "noShows",
 			coalesce((
 				select json_agg(json_build_object(
 					'id', v.id, 'plate', v.plate, 'model', v.model,

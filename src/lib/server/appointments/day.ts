@@ -29,13 +29,24 @@ export async function capacityDay(sql: Sql, storeId: number, day: DateKey): Prom
 }
 
 /**
+ * Takes the store-day's booking lock for the rest of the transaction: every booking and reschedule
+ * onto `day` queues here and re-reads the day's bookings after it, so two of them cannot both take
+ * the last free place.
+ */
+export async function lockDay(sql: Sql, storeId: number, day: DateKey): Promise<void> {
+	await sql`select pg_advisory_xact_lock(hashtextextended(${`booking ${day}`}, ${storeId}))`;
+}
+
+/**
  * The labour already on `day`: open and kept appointments at their slot (a cancelled one or a
- * no-show frees its time), and the day's walk-ins.
+ * no-show frees its time), and the day's walk-ins. `except`: an appointment being rescheduled,
+ * which does not compete with itself.
  */
 export async function bookingsOn(
 	sql: Sql,
 	store: { id: number; timeZone: string },
-	day: DateKey
+	day: DateKey,
+	except: number | null = null
 ): Promise<Booking[]> {
 	const from = startOfDay(day, store.timeZone);
 	const to = endOfDay(day, store.timeZone);
@@ -43,7 +54,8 @@ export async function bookingsOn(
 		sql<{ scheduledAt: Date; labourMinutes: number }[]>`
 			select scheduled_at as "scheduledAt", labour_minutes as "labourMinutes" from appointments
 			where store_id = ${store.id} and scheduled_at >= ${from} and scheduled_at < ${to}
-				and status in ('tentative', 'confirmed', 'arrived', 'done')`,
+				and status in ('tentative', 'confirmed', 'arrived', 'done')
+				and id is distinct from ${except}::bigint`,
 		sql<{ n: number }[]>`
 			select count(*)::int as n from cards
 			where store_id = ${store.id} and appointment_id is null

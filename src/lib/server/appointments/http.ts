@@ -9,10 +9,12 @@ const STATUS: Record<BookingError['code'], number> = {
 	cardNotFound: 404,
 	customerNotFound: 404,
 	vehicleNotFound: 404,
+	appointmentNotFound: 404,
 	versionConflict: 409,
 	moveRefused: 422,
 	editRefused: 422,
 	bookingRefused: 422,
+	appointmentRefused: 422,
 	rateLimited: 429,
 	unavailable: 503,
 	internal: 500

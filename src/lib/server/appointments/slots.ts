@@ -5,6 +5,7 @@ import type { Store } from '../db/stores';
 import * as rules from './rules';
 import type { StoreJobType } from './rules';
 import * as day from './day';
+import * as partsOf from './parts';
 
 export interface SlotsAnswer extends DaySlots {
 	/** the store's job types, for the booking screen's pick list */
@@ -19,13 +20,15 @@ export interface SlotsAnswer extends DaySlots {
 export async function list(
 	sql: Sql,
 	store: Store,
-	query: { day: DateKey; jobs: string[]; vehicle?: number }
+	query: { day: DateKey; jobs: string[]; vehicle?: number; appointment?: number }
 ): Promise<SlotsAnswer> {
 	const [bookingRules, capacityDay, existing, parts, [vehicle]] = await Promise.all([
 		rules.read(sql, store),
 		day.capacityDay(sql, store.id, query.day),
-		day.bookingsOn(sql, store, query.day),
-		day.partNeeds(sql, store.id, query.jobs),
+		day.bookingsOn(sql, store, query.day, query.appointment ?? null),
+		query.appointment === undefined
+			? day.partNeeds(sql, store.id, query.jobs)
+			: partsOf.ofAppointment(sql, store.id, query.appointment),
 		query.vehicle === undefined
 			? Promise.resolve([])
 			: sql<{ registeredOn: string | null }[]>`

@@ -3,6 +3,7 @@ import { checkMove } from '$lib/domain/transitions';
 import type { Ack, CardMovedEvent, MoveCommand, MoveResult } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
 import { deadlineInColumn } from '../cards/prep';
+import { pipelinedTransaction } from '../db/pipelined';
 
 /** Who issued a command, and from where: what the audit row records. */
 export interface Actor {
@@ -35,7 +36,8 @@ export async function moveCard(
 	actor: Actor
 ): Promise<Ack<MoveResult>> {
 	try {
-		return await sql.begin(async (tx) => {
+		// two round trips: BEGIN and the reads below, then the write and COMMIT (pipelined.ts)
+		return await pipelinedTransaction(sql, async (tx, commitWith) => {
 			// One pipelined round trip, run by Postgres in this order:
 			// - retries of one key wait for each other here, so the later one finds the first one's
 			//   committed result instead of racing it to the card (and losing with a conflict);
@@ -110,7 +112,7 @@ export async function moveCard(
 			const audit = { from: card.column, to: command.to, version: after.version, rework: check.rework };
 			// One statement: the store's next sequence number, the card, its event, its audit row and
 			// the idempotency record.
-			const [{ seq }] = await tx<{ seq: number }[]>`
+			const [{ seq }] = await commitWith(tx<{ seq: number }[]>`
 				with next as (
 					insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
 					on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
@@ -142,7 +144,7 @@ export async function moveCard(
 						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
 					from next
 				)
-				select last_seq::int as seq from next`;
+				select last_seq::int as seq from next`);
 			return { ok: true as const, data: { event: { seq, ...event }, replayed: false } };
 		});
 	} catch (error) {

@@ -508,9 +508,10 @@ async function apply(
 				await tx`update appointments set status = 'done' where id = ${card.appointmentId}`;
 			}
 			await tx`
-				insert into call_tasks (store_id, kind, customer_id, vehicle_id, appointment_id, card_id, due_on)
+				insert into call_tasks (store_id, kind, customer_id, vehicle_id, appointment_id, card_id,
+					due_on, about_on)
 				values (${storeId}, 'followUp', ${card.customerId}, ${card.vehicleId}, ${card.appointmentId},
-					${card.id}, ${due}::date)`;
+					${card.id}, ${due}::date, ${card.today}::date)`;
 			return { changes: { column: ['handover', null] }, note: `followUp ${due}`, archive: true };
 		}
 		case 'escalate': {

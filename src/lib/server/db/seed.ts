@@ -154,6 +154,21 @@ export async function seedDemo(
 			on conflict do nothing`;
 		// booking: the default job types and an eight-hour day for each technician
 		await provisionBooking(tx as unknown as Sql, storeId);
+		// the parts counter's shelf for the bookable jobs: brake pads run short, so a booking screen
+		// shows both a reservation and a part to order
+		await tx`
+			insert into parts (store_id, part_no, name, on_hand, lead_days) values
+				(${storeId}, 'VW-OF-06L', '机油滤清器', 40, 2),
+				(${storeId}, 'VW-OIL-5W30', '机油 5W-30 4L', 60, 2),
+				(${storeId}, 'VW-BP-F', '前刹车片（套）', 2, 4),
+				(${storeId}, 'TY-225-45R17', '轮胎 225/45 R17', 12, 5)`;
+		await tx`
+			insert into job_type_parts (store_id, job_type_id, part_no, quantity)
+			select ${storeId}, j.id, p.part_no, p.quantity
+			from job_types j join (values ('maintenance', 'VW-OF-06L', 1), ('maintenance', 'VW-OIL-5W30', 1),
+				('brakePads', 'VW-BP-F', 1), ('tyres', 'TY-225-45R17', 2)) as p(code, part_no, quantity)
+				on p.code = j.code
+			where j.store_id = ${storeId}`;
 		const advisors = STAFF.filter((s) => s[2] === 'advisor').map((s) => userId.get(login(s[0]))!);
 		const technicians = STAFF.filter((s) => s[2] === 'technician').map((s) => userId.get(login(s[0]))!);
 

@@ -289,29 +289,42 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			else refused('card:move', result.error, { cardId: command.data.cardId, to: command.data.to });
 		});
 
-		socket.on('board:sync', async (...args: unknown[]) => {
-			const ack = args.at(-1) as ((result: Ack<SyncResult>) => void) | undefined;
-			if (typeof ack !== 'function') return;
-			const input = args.length === 2 ? args[0] : undefined;
-			if (!allow()) return ack(limited('board:sync'));
+		/** what `board:sync` answers to `input` */
+		const answerSync = async (input: unknown): Promise<Ack<SyncResult>> => {
+			if (!allow()) return limited('board:sync');
 			if (socket.data.view !== 'board') {
 				const error = { code: 'forbidden', message: 'a welcome board reads its own page, not the board' } as const;
 				refused('board:sync', error);
-				return ack({ ok: false, error });
+				return { ok: false, error };
 			}
 			const request = parse(syncRequest, input);
 			if (!request.ok) {
 				refused('board:sync', request.error);
-				return ack(request);
+				return request;
 			}
 			try {
 				const { since, full } = request.data;
-				ack({ ok: true, data: await sync(sql, snapshots, storeId, since, full) });
+				return { ok: true, data: await sync(sql, snapshots, storeId, since, full) };
 			} catch (error) {
 				console.error('[board:sync]', error);
-				ack({ ok: false, error: { code: 'unavailable', message: 'could not read the board' } });
+				return { ok: false, error: { code: 'unavailable', message: 'could not read the board' } };
 			}
+		};
+
+		socket.on('board:sync', async (...args: unknown[]) => {
+			const ack = args.at(-1) as ((result: Ack<SyncResult>) => void) | undefined;
+			if (typeof ack !== 'function') return;
+			ack(await answerSync(args.length === 2 ? args[0] : undefined));
 		});
+
+		// The screen's first sync, carried by its handshake (SocketAuth.sync): answered now, the
+		// socket being in its room already (a move committed from here on reaches it as an event)
+		const carried = (socket.handshake.auth as { sync?: unknown } | undefined)?.sync;
+		if (carried !== undefined) {
+			void answerSync(carried).then((result) => {
+				if (socket.connected) socket.emit('board:synced', result);
+			});
+		}
 	});
 
 	// The head heartbeat: each instance reads the true heads from Postgres and tells its own
