@@ -249,7 +249,9 @@ export async function seedDemo(
 		const laterToday = Math.min(Math.ceil((clock + 15) / 15) * 15, DAY_TO);
 		// The week's plan: [column, count, days relative to today, earliest and latest local minute].
 		const plan: [Column, number, number[], number, number][] = [
-			['prep', 17, [3, 4, 5, 6, 6], DAY_FROM, DAY_TO],
+			['prep', 15, [3, 4, 5, 6, 6], DAY_FROM, DAY_TO],
+			// the day after tomorrow and still in prep: their folders are checked today (overdue.ts)
+			['prep', 2, [2], DAY_FROM, DAY_TO],
 			['ready', 10, [2, 3, 3, 4], DAY_FROM, DAY_TO],
 			['confirmed', 4, [0], laterToday, DAY_TO],
 			['confirmed', 6, [1], DAY_FROM, DAY_TO],
