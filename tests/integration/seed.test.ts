@@ -1,4 +1,5 @@
 import { prepBadge } from '../../src/lib/domain/overdue';
+import { localDate } from '../../src/lib/domain/calendar';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { z } from 'zod';
 import { COLUMNS, STOP_WORK_REASONS } from '../../src/lib/domain/board';
@@ -98,7 +99,7 @@ describe('seedDemo', () => {
 		for (const flag of ['safety', 'comeback', 'complaint', 'partsWaiting', 'customerWaits', 'washDeclined'] as const)
 			expect(cards.some((c) => c[flag]), flag).toBe(true);
 		// the director's morning review has something to show, and not everything is late
-		const badges = cards.map((c) => prepBadge(c, now.getTime(), 'Asia/Shanghai'));
+		const badges = cards.map((c) => prepBadge(c, now.getTime(), (at) => localDate(at, 'Asia/Shanghai')));
 		expect(badges.filter((b) => b === 'overdue').length).toBeGreaterThanOrEqual(1);
 		expect(badges.filter((b) => b === null).length).toBeGreaterThan(cards.length / 2);
 		// a QC round in progress, an extra item waiting for the customer, teams dispatched

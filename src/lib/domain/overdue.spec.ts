@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPEN_EVERY_DAY, type StoreCalendar } from './calendar';
+import { OPEN_EVERY_DAY, localDate, type StoreCalendar } from './calendar';
 import {
 	defaultPrepRules,
 	directorChecklist,
@@ -371,7 +371,7 @@ describe('the deadline kept with the card, and the badge every screen draws from
 			'2026-11-24T16:00:00Z',
 			'2026-11-26T01:00:00Z'
 		].map(Date.parse)) {
-			const badge = prepBadge({ column: 'prep', prepDueAt: deadline }, now, 'Asia/Shanghai');
+			const badge = prepBadge({ column: 'prep', prepDueAt: deadline }, now, (at) => localDate(at, 'Asia/Shanghai'));
 			const status = reviewPrep(noEstimate, rules, now).status;
 			expect(badge ?? 'ok', new Date(now).toISOString()).toBe(status);
 		}
@@ -382,7 +382,7 @@ describe('the deadline kept with the card, and the badge every screen draws from
 		const deadline = prepDeadline(late, weekdaysOnly, written)!;
 		expect(deadline <= prepDeadline(noEstimate, weekdaysOnly, written)!).toBe(true);
 		// ordered by the end of the last workday that still gets it there: Friday 20th is past
-		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, written, 'Asia/Shanghai')).toBe('overdue');
+		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, written, (at) => localDate(at, 'Asia/Shanghai'))).toBe('overdue');
 	});
 
 	it('makes a promised part arriving after the appointment overdue from the moment it is known', () => {
@@ -393,15 +393,15 @@ describe('the deadline kept with the card, and the badge every screen draws from
 	it('is null when nothing is open, and no badge shows past prep', () => {
 		expect(prepDeadline(card({ parts: [part('picked')] }), rules, written)).toBeNull();
 		expect(prepDeadline(card({ column: 'inBay', documents: { ...allDocuments, estimate: false } }), rules, written)).toBeNull();
-		expect(prepBadge({ column: 'inBay', prepDueAt: '2026-11-20T16:00:00.000Z' }, written, 'Asia/Shanghai')).toBeNull();
-		expect(prepBadge({ column: 'prep', prepDueAt: null }, written, 'Asia/Shanghai')).toBeNull();
+		expect(prepBadge({ column: 'inBay', prepDueAt: '2026-11-20T16:00:00.000Z' }, written, (at) => localDate(at, 'Asia/Shanghai'))).toBeNull();
+		expect(prepBadge({ column: 'prep', prepDueAt: null }, written, (at) => localDate(at, 'Asia/Shanghai'))).toBeNull();
 	});
 
 	it('reads the day in the store’s zone: the same instant is due today in Shanghai, not yet in Urumqi time', () => {
 		// deadline: midnight starting the 25th in Shanghai = 22:00 on the 24th at UTC+6
 		const deadline = '2026-11-24T16:00:00.000Z';
 		const now = Date.parse('2026-11-23T17:00:00Z'); // 01:00 on the 24th in Shanghai, 23:00 on the 23rd at UTC+6
-		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, now, 'Asia/Shanghai')).toBe('dueToday');
-		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, now, 'Asia/Urumqi')).toBeNull();
+		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, now, (at) => localDate(at, 'Asia/Shanghai'))).toBe('dueToday');
+		expect(prepBadge({ column: 'prep', prepDueAt: deadline }, now, (at) => localDate(at, 'Asia/Urumqi'))).toBeNull();
 	});
 });

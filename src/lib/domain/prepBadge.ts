@@ -3,7 +3,6 @@
  * rules themselves (overdue.ts): the deadline is computed by the server and kept with the card.
  */
 import type { Column } from './board';
-import { localDate } from './calendar';
 
 /** the columns of a car not yet here: prep rules apply to them */
 export const PREP_COLUMNS: readonly Column[] = ['prep', 'ready', 'confirmed'];
@@ -15,10 +14,11 @@ export const PREP_COLUMNS: readonly Column[] = ['prep', 'ready', 'confirmed'];
 export function prepBadge(
 	card: { column: Column; prepDueAt: string | null },
 	now: number,
-	timeZone: string
+	/** the store-local date (YYYY-MM-DD) of an instant: calendar.ts localDate, or the screen's StoreTime */
+	dayOf: (instant: number) => string
 ): 'overdue' | 'dueToday' | null {
 	if (!card.prepDueAt || !PREP_COLUMNS.includes(card.column)) return null;
 	const due = Date.parse(card.prepDueAt);
 	if (now >= due) return 'overdue';
-	return localDate(now, timeZone) === localDate(due - 1, timeZone) ? 'dueToday' : null;
+	return dayOf(now) === dayOf(due - 1) ? 'dueToday' : null;
 }
