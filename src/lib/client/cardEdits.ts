@@ -1,28 +1,21 @@
 import type { CardEdit } from '$lib/domain/card';
 import type { CommandError, EditCommand, EditResult } from '$lib/realtime/contract';
+import { newKey } from './keys';
 
-/** tries of one edit while the server is unreachable or unavailable (the same key each time) */
-const EDIT_TRIES = 3;
+/** tries of one command while the server is unreachable or unavailable (the same key each time) */
+const TRIES = 3;
 
-export type SendResult = { ok: true; result: EditResult } | { ok: false; error: CommandError };
+export type Sent<T> = { ok: true; result: T } | { ok: false; error: CommandError };
 
 /**
- * Sends one card edit (POST /api/stores/:store/cards/:card/edits) and retries it, with the same
- * idempotency key, while the answer is lost or the server unavailable: applied once whatever
- * happens to the connection.
- *
- * @example
- * const sent = await sendEdit('demo', 42, { expectedVersion: 3, edit: { kind: 'escalate', escalated: true, note: null } });
+ * POSTs one command of the JSON API (a card edit, a move) and retries it, with the same body and
+ * so the same idempotency key, while the answer is lost or the server unavailable: applied once
+ * whatever happens to the connection. A success is an answer with its committed `event`.
  */
-export async function sendEdit(
-	store: string,
-	cardId: number,
-	command: Omit<EditCommand, 'idempotencyKey'> & { idempotencyKey?: string; edit: CardEdit }
-): Promise<SendResult> {
-	const body = JSON.stringify({ ...command, idempotencyKey: command.idempotencyKey ?? newKey() });
-	const url = `/api/stores/${encodeURIComponent(store)}/cards/${cardId}/edits`;
+export async function postCommand<T extends object>(url: string, command: object): Promise<Sent<T>> {
+	const body = JSON.stringify(command);
 	let last: CommandError = { code: 'unavailable', message: 'no answer from the server' };
-	for (let attempt = 0; attempt < EDIT_TRIES; attempt++) {
+	for (let attempt = 0; attempt < TRIES; attempt++) {
 		if (attempt > 0) await delay(800 * attempt);
 		let response: Response;
 		try {
@@ -35,11 +28,8 @@ export async function sendEdit(
 			// the request may or may not have arrived: the same key makes the retry safe
 			continue;
 		}
-		const answer = (await response.json().catch(() => null)) as
-			| EditResult
-			| { error?: CommandError }
-			| null;
-		if (response.ok && answer && 'event' in answer) return { ok: true, result: answer };
+		const answer = (await response.json().catch(() => null)) as T | { error?: CommandError } | null;
+		if (response.ok && answer && 'event' in answer) return { ok: true, result: answer as T };
 		const error: CommandError =
 			answer && 'error' in answer && answer.error
 				? answer.error
@@ -53,14 +43,20 @@ export async function sendEdit(
 	return { ok: false, error: last };
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * One card edit (POST /api/stores/:store/cards/:card/edits) with a fresh idempotency key.
+ *
+ * @example
+ * const sent = await sendEdit('demo', 42, { expectedVersion: 3, edit: { kind: 'escalate', escalated: true, note: null } });
+ */
+export const sendEdit = (
+	store: string,
+	cardId: number,
+	command: Omit<EditCommand, 'idempotencyKey'> & { edit: CardEdit }
+): Promise<Sent<EditResult>> =>
+	postCommand<EditResult>(`/api/stores/${encodeURIComponent(store)}/cards/${cardId}/edits`, {
+		...command,
+		idempotencyKey: newKey()
+	});
 
-/** crypto.randomUUID needs a secure context; a tablet on the shop's LAN over http has none. */
-export function newKey(): string {
-	if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

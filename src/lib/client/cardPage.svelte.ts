@@ -21,9 +21,10 @@ import { MinuteClock } from './clock.svelte';
 import type { StoreTime } from './format';
 import { leave, type Viewer } from './viewer';
 import { editErrorLabel, fieldErrorLabel, editDoneLabel } from './cardLabels';
+import { postCommand } from './cardEdits';
+import { newKey } from './keys';
 
 /** tries of one edit over a failing network or a busy server, all with the same idempotency key */
-const EDIT_TRIES = 3;
 
 /** Who changed the card on another screen, last: the page says so beside the connection state. */
 export interface RemoteChange {
@@ -134,7 +135,7 @@ export class CardPage {
 				idempotencyKey: newKey(),
 				edit
 			};
-			const answer = await this.#post<EditResult>(`${this.#base}/edits`, command);
+			const answer = await postCommand<EditResult>(`${this.#base}/edits`, command);
 			if (answer.ok) {
 				const { event } = answer.result;
 				if (event.card.version > this.card.version) {
@@ -189,7 +190,7 @@ export class CardPage {
 		this.sending = { ...this.sending, [scope]: true };
 		try {
 			const command = { to, expectedVersion: this.card.version, idempotencyKey: newKey() };
-			const answer = await this.#post<MoveResult>(`${this.#base}/move`, command);
+			const answer = await postCommand<MoveResult>(`${this.#base}/move`, command);
 			if (answer.ok) {
 				const { event } = answer.result;
 				if (event.card.version > this.card.version) {
@@ -211,39 +212,6 @@ export class CardPage {
 			const { [scope]: _, ...rest } = this.sending;
 			this.sending = rest;
 		}
-	}
-
-	async #post<T extends object>(
-		url: string,
-		command: object
-	): Promise<{ ok: true; result: T } | { ok: false; error: CommandError }> {
-		let last: CommandError = { code: 'unavailable', message: 'no answer from the server' };
-		for (let attempt = 0; attempt < EDIT_TRIES; attempt++) {
-			if (attempt > 0) await delay(800 * attempt);
-			let response: Response;
-			try {
-				response = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(command)
-				});
-			} catch {
-				// the request may or may not have arrived: the same key makes the retry safe
-				continue;
-			}
-			const body = (await response.json().catch(() => null)) as T | { error?: CommandError } | null;
-			if (response.ok && body && 'event' in body) return { ok: true, result: body as T };
-			const error =
-				body && 'error' in body && body.error
-					? body.error
-					: { code: response.status >= 500 ? 'internal' : 'invalidInput', message: '' };
-			if (error.code === 'unavailable') {
-				last = error as CommandError;
-				continue;
-			}
-			return { ok: false, error: error as CommandError };
-		}
-		return { ok: false, error: last };
 	}
 
 	/** Re-reads the card's detail; calls while one is on its way are folded into one more. */
@@ -333,14 +301,4 @@ export class CardPage {
 
 export const [getCardPage, setCardPage] = createContext<CardPage>();
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** crypto.randomUUID needs a secure context; a tablet on the shop's LAN over http has none. */
-function newKey(): string {
-	if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}

@@ -12,6 +12,7 @@ import type {
 import { MAX_REPLAY_EVENTS } from '$lib/realtime/contract';
 import type { BoardState } from './board.svelte';
 import { openBoardLink, type BoardSocket, type OpenedBoardSocket } from './socket';
+import { newKey } from './keys';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -267,12 +268,3 @@ export class LiveBoard {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** crypto.randomUUID needs a secure context; a tablet on the shop's LAN over http has none. */
-function newKey(): string {
-	if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}

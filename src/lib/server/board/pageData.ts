@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { getServices } from '$lib/server/services';
-import { requirePageAccess } from '$lib/server/http/access';
+import { requirePageAccess, viewerOf } from '$lib/server/http/access';
 import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
 
 /**
@@ -25,11 +25,7 @@ export async function loadBoardPage(
 		: await snapshots.first(store.id);
 	return {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
-		viewer: {
-			kind: principal.kind,
-			name: principal.kind === 'user' ? principal.displayName : principal.name,
-			roles
-		},
+		viewer: viewerOf({ principal, roles }),
 		head: board.head,
 		cards: board.cards,
 		counts: board.counts

@@ -6,12 +6,20 @@ import { anonymousRefusals, recordLater } from '../auth/audit';
 import * as stores from '../db/stores';
 import { getServices } from '../services';
 import { errorResponse } from './errors';
+import type { Viewer } from '$lib/client/viewer';
 
 export interface StoreAccess {
 	store: stores.Store;
 	principal: Principal;
 	roles: Role[];
 }
+
+/** Who is looking at a page, as its data tells the screen (client/viewer.ts). */
+export const viewerOf = ({ principal, roles }: Pick<StoreAccess, 'principal' | 'roles'>): Viewer => ({
+	kind: principal.kind,
+	name: principal.kind === 'user' ? principal.displayName : principal.name,
+	roles
+});
 
 /** "http 127.0.0.1 inst-a": where a request came from, for the audit log. */
 export const sourceOf = (event: RequestEvent) =>

@@ -3,7 +3,7 @@ import { can } from '$lib/domain/permissions';
 import * as apiTokens from '$lib/server/auth/apiTokens';
 import { record, type AuditEntry } from '$lib/server/auth/audit';
 import * as displays from '$lib/server/auth/displays';
-import { sourceOf } from '$lib/server/http/access';
+import { sourceOf, viewerOf } from '$lib/server/http/access';
 import { getServices } from '$lib/server/services';
 import { latestAudit, requireAdmin } from './admin.server';
 import { readId, readPairForm, readTokenForm } from './forms';
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'no-store' });
 	return {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
-		viewer: { name: principal.displayName },
+		viewer: viewerOf({ principal, roles }),
 		displays: await displays.list(sql, store.id),
 		tokens: tokens ? await apiTokens.list(sql, store.id) : null,
 		audit: audit ? await latestAudit(sql, store.id) : null

@@ -5,7 +5,7 @@ import * as customers from '$lib/server/appointments/customers';
 import * as detail from '$lib/server/appointments/detail';
 import * as rules from '$lib/server/appointments/rules';
 import { actorLabel } from '$lib/server/auth/principal';
-import { requirePageAccess } from '$lib/server/http/access';
+import { requirePageAccess, viewerOf } from '$lib/server/http/access';
 import { getServices } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
 
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'no-store' });
 	return {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
-		viewer: { name: principal.kind === 'user' ? principal.displayName : actorLabel(principal) },
+		viewer: viewerOf({ principal, roles }),
 		today: localDate(Date.now(), store.timeZone),
 		jobTypes: [...bookingRules.jobTypes.values()].map(({ id: _, ...type }) => type),
 		prefill: found[0] ? { customer: found[0], vehicleId } : null,

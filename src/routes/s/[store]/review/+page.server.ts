@@ -1,4 +1,4 @@
-import { requirePageAccess } from '$lib/server/http/access';
+import { requirePageAccess, viewerOf } from '$lib/server/http/access';
 import { readReview } from '$lib/server/cards/prep';
 import { getServices } from '$lib/server/services';
 import type { PageServerLoad } from './$types';
@@ -11,11 +11,7 @@ export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'no-store' });
 	return {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
-		viewer: {
-			kind: principal.kind,
-			name: principal.kind === 'user' ? principal.displayName : principal.name,
-			roles
-		},
+		viewer: viewerOf({ principal, roles }),
 		now: now.toISOString(),
 		...review
 	};

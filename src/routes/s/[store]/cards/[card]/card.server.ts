@@ -1,5 +1,5 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { requirePageAccess } from '$lib/server/http/access';
+import { requirePageAccess, viewerOf } from '$lib/server/http/access';
 import { readCardDetail } from '$lib/server/cards/detail';
 import { getServices } from '$lib/server/services';
 
@@ -16,11 +16,7 @@ export async function loadCardPage(event: RequestEvent<{ store: string; card: st
 	event.setHeaders({ 'cache-control': 'no-store' });
 	return {
 		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
-		viewer: {
-			kind: principal.kind,
-			name: principal.kind === 'user' ? principal.displayName : principal.name,
-			roles
-		},
+		viewer: viewerOf({ principal, roles }),
 		detail
 	};
 }
