@@ -227,3 +227,31 @@ test('the day’s call lists show the seeded cars where the rules put them', asy
 	await expect(page.getByTestId('chosen-customer')).toContainText('周女士');
 	await page.context().close();
 });
+
+test('a walk-in goes straight to 在修 on every board, with its work order', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const known = await knownCustomer(3);
+	const board = await signedInPage(browser, 'advisor3', `/s/${STORE}/board`);
+	await openBoard(board);
+	// the director: the demo store's day may already be full, and a director's word is recorded
+	const desk = await signedInPage(browser, 'director', `/s/${STORE}/book`);
+	await desk.getByLabel('手机号或车牌').fill(known.phone);
+	await desk.getByRole('button', { name: '查找' }).click();
+	await expect(desk.getByTestId('chosen-customer')).toContainText(known.plate);
+	await desk.locator('[data-walk-in]').check();
+	// no slot to choose: a walk-in takes the labour held back
+	await expect(desk.locator('button[data-time]')).toHaveCount(0);
+	await desk.getByLabel('总监特批理由（超出配额或 80% 工时）').fill('客户车辆无法行驶');
+	await desk.getByRole('button', { name: '登记直接入厂' }).click();
+	await expect(desk.getByTestId('walked-in')).toContainText(known.plate);
+	const card = cardIn(board, 'inBay', known.plate);
+	await expect(card).toBeVisible();
+	await expect(card).toContainText('直接入厂');
+	const [row] = await sql<{ appointmentId: number | null; items: number }[]>`
+		select c.appointment_id as "appointmentId",
+			(select count(*)::int from card_job_items i where i.card_id = c.id) as items
+		from cards c join vehicles v on v.id = c.vehicle_id where v.id = ${known.vehicleId}`;
+	expect(row).toEqual({ appointmentId: null, items: 1 });
+	await board.context().close();
+	await desk.context().close();
+});

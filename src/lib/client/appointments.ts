@@ -7,8 +7,10 @@ import type { DaySlots } from '$lib/domain/capacity';
 import type {
 	AppointmentChangeResult,
 	BookingError,
-	BookingResult
+	BookingResult,
+	WalkInResult
 } from '$lib/realtime/contract';
+import { newKey as uuid } from './keys';
 
 export interface JobTypeOption {
 	code: string;
@@ -68,7 +70,8 @@ const post = <T>(url: string, body: unknown) =>
 		body: JSON.stringify(body)
 	});
 
-export const newKey = (what: string) => `${what}-${crypto.randomUUID()}`;
+/** a command's idempotency key, named for what it is (works on a LAN over plain http too) */
+export const newKey = (what: string) => `${what}-${uuid()}`;
 
 export const findCustomers = (store: string, by: { phone: string } | { plate: string }) =>
 	call<{ customers: CustomerMatch[] }>(`${base(store)}/customers?${new URLSearchParams(by)}`);
@@ -86,6 +89,10 @@ export const slots = (store: string, day: string, jobs: string[], vehicle?: numb
 
 export const book = (store: string, command: Record<string, unknown>) =>
 	post<BookingResult>(`${base(store)}/appointments`, command);
+
+/** a car here now without an appointment (直接入厂): straight to 在修 */
+export const registerWalkIn = (store: string, command: Record<string, unknown>) =>
+	post<WalkInResult>(`${base(store)}/walk-ins`, command);
 
 export const changeAppointment = (
 	store: string,

@@ -215,6 +215,24 @@ export interface AppointmentChangeResult {
 	noShows?: number;
 }
 
+/** A walk-in registered (直接入厂): its card, straight in "in bay", on the held-back labour. */
+export interface WalkInResult {
+	walkIn: {
+		cardId: number;
+		customerId: number;
+		vehicleId: number;
+		/** the store-local day it arrived */
+		day: string;
+		jobs: string[];
+		labourMinutes: number;
+		/** past the day's labour on a director's word */
+		overridden: boolean;
+	};
+	/** the card's `card:created` (appointmentId null), as broadcast */
+	event: CardCreatedEvent;
+	replayed: boolean;
+}
+
 export interface BookingResult {
 	appointment: BookedAppointment;
 	/** the card's `card:created`, as broadcast */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type postgres from 'postgres';
 import { checkBooking, slotTime } from '$lib/domain/capacity';
 import { zonedInstant } from '$lib/domain/calendar';
 import type { BoardCard } from '$lib/domain/board';
@@ -29,7 +30,7 @@ export interface BookingActor {
 
 export type BookingAnswer = { ok: true; data: BookingResult } | { ok: false; error: BookingError };
 
-class Refused extends Error {
+export class Refused extends Error {
 	constructor(readonly error: BookingError) {
 		super(error.message);
 	}
@@ -196,31 +197,13 @@ export async function bookAppointment(
 					: {})
 			};
 			const stored = { request: hash, appointment, event };
-			// One statement, as a move's: the sequence number, the event, the audit row, the record.
-			const [{ seq }] = await tx<{ seq: number }[]>`
-				with next as (
-					insert into store_sequences (store_id, last_seq) values (${store.id}, 1)
-					on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
-					returning last_seq
-				), logged as (
-					insert into board_events (store_id, seq, type, card_id, payload)
-					select ${store.id}, last_seq, ${event.type}, ${made.cardId},
-						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-					from next
-				), audited as (
-					insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action,
-						detail, source)
-					select ${store.id}, ${made.cardId}, last_seq, ${actor.userId}, ${actor.label},
-						'appointment.book', ${tx.json(audit as never)}, ${actor.source}
-					from next
-				), recorded as (
-					insert into command_results (store_id, idempotency_key, result)
-					select ${store.id}, ${command.idempotencyKey},
-						jsonb_set(${tx.json(stored as never)}::jsonb, '{event,seq}', to_jsonb(last_seq))
-							|| jsonb_build_object('seq', last_seq)
-					from next
-				)
-				select last_seq::int as seq from next`;
+			const seq = await appendCreated(tx, store.id, made.cardId, event, {
+				action: 'appointment.book',
+				audit,
+				actor,
+				key: command.idempotencyKey,
+				stored
+			});
 			return {
 				ok: true as const,
 				data: { appointment, event: { seq, ...event }, replayed: false }
@@ -237,6 +220,45 @@ export async function bookAppointment(
 		}
 		throw error;
 	}
+}
+
+/**
+ * One statement, as a move's: the store's next sequence number, the card's `card:created` event,
+ * its audit row and the idempotency record (the stored answer with the event's number in it).
+ */
+export async function appendCreated(
+	tx: postgres.TransactionSql,
+	storeId: number,
+	cardId: number,
+	event: Omit<CardCreatedEvent, 'seq'>,
+	record: { action: string; audit: object; actor: BookingActor; key: string; stored: object }
+): Promise<number> {
+	const { actor } = record;
+	const [{ seq }] = await tx<{ seq: number }[]>`
+		with next as (
+			insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
+			on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
+			returning last_seq
+		), logged as (
+			insert into board_events (store_id, seq, type, card_id, payload)
+			select ${storeId}, last_seq, ${event.type}, ${cardId},
+				${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
+			from next
+		), audited as (
+			insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action,
+				detail, source)
+			select ${storeId}, ${cardId}, last_seq, ${actor.userId}, ${actor.label},
+				${record.action}, ${tx.json(record.audit as never)}, ${actor.source}
+			from next
+		), recorded as (
+			insert into command_results (store_id, idempotency_key, result)
+			select ${storeId}, ${record.key},
+				jsonb_set(${tx.json(record.stored as never)}::jsonb, '{event,seq}', to_jsonb(last_seq))
+					|| jsonb_build_object('seq', last_seq)
+			from next
+		)
+		select last_seq::int as seq from next`;
+	return seq;
 }
 
 /** The first answer to a key, unless the key was used for something else. */
@@ -262,7 +284,11 @@ interface Who {
 }
 
 /** The customer and vehicle named by id, checked to be this store's and each other's. */
-async function whoIsBooking(sql: Sql, storeId: number, command: BookCommand): Promise<Who> {
+export async function whoIsBooking(
+	sql: Sql,
+	storeId: number,
+	command: Pick<BookCommand, 'customer' | 'vehicle'>
+): Promise<Who> {
 	const refuse = (error: BookingError) => new Refused(error);
 	let customerId: number | null = null;
 	if ('id' in command.customer) {
@@ -313,7 +339,11 @@ async function whoIsBooking(sql: Sql, storeId: number, command: BookCommand): Pr
 	return { customerId, vehicleId: null, registeredOn: command.vehicle.registeredOn ?? null };
 }
 
-async function insertCustomer(sql: Sql, storeId: number, command: BookCommand): Promise<number> {
+export async function insertCustomer(
+	sql: Sql,
+	storeId: number,
+	command: Pick<BookCommand, 'customer'>
+): Promise<number> {
 	if ('id' in command.customer) return command.customer.id;
 	const { surname, title, phone, name } = command.customer;
 	const [row] = await sql<{ id: number }[]>`
@@ -323,11 +353,11 @@ async function insertCustomer(sql: Sql, storeId: number, command: BookCommand): 
 	return row.id;
 }
 
-async function insertVehicle(
+export async function insertVehicle(
 	sql: Sql,
 	storeId: number,
 	customerId: number,
-	command: BookCommand
+	command: Pick<BookCommand, 'vehicle'>
 ): Promise<number> {
 	if ('id' in command.vehicle) return command.vehicle.id;
 	const { plate, model, registeredOn } = command.vehicle;

@@ -67,6 +67,14 @@ export const bookCommand = z.strictObject({
 
 export type BookCommand = z.output<typeof bookCommand>;
 
+/**
+ * POST /api/stores/:store/walk-ins: a car here now without an appointment (直接入厂): who, and
+ * what is to be done; no day, no slot, no channel.
+ */
+export const walkInCommand = bookCommand.omit({ day: true, start: true, channel: true });
+
+export type WalkInCommand = z.output<typeof walkInCommand>;
+
 /** 'HH:MM' → minutes past the store-local midnight. */
 export const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 

@@ -9,9 +9,9 @@ import type { Booking, CapacityDay, PartNeed } from '$lib/domain/capacity';
 import type { Sql } from '../db/connect';
 
 /**
- * Labour a walk-in is counted with until cards carry their own labour time: an hour, a routine
- * service. Walk-ins use the held-back 20% first (capacity.ts), so this only matters on a day
- * with more walk-ins than that.
+ * Labour a walk-in without work order items is counted with: an hour, a routine service. Walk-ins
+ * use the held-back 20% first (capacity.ts), so this only matters on a day with more walk-ins
+ * than that.
  */
 export const WALK_IN_MINUTES = 60;
 
@@ -56,10 +56,14 @@ export async function bookingsOn(
 			where store_id = ${store.id} and scheduled_at >= ${from} and scheduled_at < ${to}
 				and status in ('tentative', 'confirmed', 'arrived', 'done')
 				and id is distinct from ${except}::bigint`,
-		sql<{ n: number }[]>`
-			select count(*)::int as n from cards
-			where store_id = ${store.id} and appointment_id is null
-				and due_at >= ${from} and due_at < ${to}`
+		// a walk-in's labour is its work order's (the items the customer has not declined); a card
+		// without items (from before they existed) an hour
+		sql<{ minutes: number }[]>`
+			select coalesce((select sum(i.labour_minutes) from card_job_items i
+				where i.card_id = c.id and i.authorisation <> 'declined'), ${WALK_IN_MINUTES})::int as minutes
+			from cards c
+			where c.store_id = ${store.id} and c.appointment_id is null
+				and c.due_at >= ${from} and c.due_at < ${to}`
 	]);
 	return [
 		...appointments.map(
@@ -69,10 +73,7 @@ export async function bookingsOn(
 				labourMinutes: a.labourMinutes
 			})
 		),
-		...Array.from(
-			{ length: walkIns[0].n },
-			(): Booking => ({ kind: 'walkIn', start: null, labourMinutes: WALK_IN_MINUTES })
-		)
+		...walkIns.map((w): Booking => ({ kind: 'walkIn', start: null, labourMinutes: w.minutes }))
 	];
 }
 
