@@ -109,6 +109,19 @@ describe('seedDemo', () => {
 		for (const c of cards) if (['wash', 'handover'].includes(c.column)) expect(c.qc).toEqual({ self: true, lead: true, final: true });
 	});
 
+	it('backs every passed QC check with its signed check: the technician, a colleague of the team, the director', async () => {
+		const rows = await db.sql<{ id: number; flags: number; checks: number; same: boolean }[]>`
+			select c.id::int,
+				(c.qc_self::int + c.qc_lead::int + c.qc_final::int) as flags,
+				(select count(*)::int from qc_checks q where q.card_id = c.id and q.passed) as checks,
+				exists (select 1 from qc_checks a join qc_checks b on a.card_id = b.card_id
+					where a.card_id = c.id and a.stage = 'self' and b.stage = 'lead'
+						and a.actor_user_id = b.actor_user_id) as same
+			from cards c where c.store_id = ${storeId} and c.archived_at is null`;
+		expect(rows.some((r) => r.flags > 0)).toBe(true);
+		for (const r of rows) expect({ id: r.id, checks: r.checks, same: r.same }).toEqual({ id: r.id, checks: r.flags, same: false });
+	});
+
 	it('gives vehicles Chinese plates and 17-character VINs', async () => {
 		const vehicles = await db.sql<{ plate: string; vin: string }[]>`select plate, vin from vehicles`;
 		expect(vehicles.length).toBeGreaterThan(60);

@@ -137,6 +137,36 @@ export async function seedJobs(tx: Sql, storeId: number, now: Date): Promise<voi
 			authorisation_pending = exists (select 1 from card_job_items i
 				where i.card_id = c.id and i.authorisation = 'pending')
 		where c.store_id = ${storeId} and c.archived_at is null`;
+	// the checks behind each QC flag: self-check by the car's technician, the lead check by another
+	// technician of the team, the final inspection by the technical director — before the card left
+	// QC, or in QC so far
+	await tx`
+		with signer as (
+			select c.id as card_id, c.store_id, c.board_column, c.column_entered_at, c.technician_id,
+				(select min(r.user_id) from store_roles r
+					where r.store_id = c.store_id and r.role = 'technician' and r.team = c.team
+						and r.user_id <> c.technician_id) as lead_id,
+				(select min(r.user_id) from store_roles r
+					where r.store_id = c.store_id and r.role = 'director') as director_id,
+				c.qc_self, c.qc_lead, c.qc_final
+			from cards c where c.store_id = ${storeId} and c.archived_at is null and c.qc_self
+		), checks as (
+			select s.*, k.stage, k.n,
+				case k.stage when 'self' then s.technician_id when 'lead' then s.lead_id else s.director_id end
+					as actor_id
+			from signer s cross join (values ('self', 1), ('lead', 2), ('final', 3)) as k(stage, n)
+			where (k.stage = 'self' and s.qc_self) or (k.stage = 'lead' and s.qc_lead)
+				or (k.stage = 'final' and s.qc_final)
+		)
+		insert into qc_checks (card_id, store_id, stage, passed, actor_user_id, actor_label, at)
+		select ch.card_id, ch.store_id, ch.stage, true, ch.actor_id, coalesce(u.display_name, '质检员'),
+			case when ch.board_column = 'qc'
+				then least(ch.column_entered_at + ch.n * interval '8 minutes', ${now})
+				else ch.column_entered_at - (4 - ch.n) * interval '8 minutes' end
+		from checks ch left join users u on u.id = ch.actor_id`;
+	await tx`
+		update cards set qc_self_by = technician_id
+		where store_id = ${storeId} and archived_at is null and qc_self`;
 	// and the overdue badge from the prep rules
 	const [store] = await tx<{ timeZone: string }[]>`select time_zone as "timeZone" from stores where id = ${storeId}`;
 	await refreshPrepDeadlines(tx, { id: storeId, timeZone: store.timeZone }, cards.map((c) => c.id), now);
