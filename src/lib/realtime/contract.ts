@@ -107,6 +107,8 @@ export interface EditCommand {
 export interface EditResult {
 	/** card:updated, or card:archived when the handover completed */
 	event: CardUpdatedEvent | CardArchivedEvent;
+	/** a vehicle or customer edit: the other open cards of that car or person, each updated too */
+	also?: CardUpdatedEvent[];
 	replayed: boolean;
 }
 

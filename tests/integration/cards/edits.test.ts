@@ -235,3 +235,33 @@ describe('each edit kind, one transaction', () => {
 		expect(await cardViolations(db.sql, store.id)).toEqual([]);
 	});
 });
+
+describe('an edit of a car or a person several open cards share', () => {
+	it('updates every open card of that car: each its own version, event and history row; closed cards keep theirs', async () => {
+		const first = await addCard(db.sql, store, { column: 'handover' });
+		// the same car back as a comeback while its first job is still at handover, and one long gone
+		const [again, gone] = await db.sql<{ id: number }[]>`
+			insert into cards (store_id, customer_id, vehicle_id, board_column, due_at, job_summary, comeback, archived_at)
+			select store_id, customer_id, vehicle_id, b.col, now(), '返修：刹车异响', true, b.archived
+			from cards, (values ('inBay', null::timestamptz), ('handover', now())) as b(col, archived)
+			where id = ${first}
+			returning id::int`;
+		const before = { again: await viewCard(db.sql, again.id), gone: await viewCard(db.sql, gone.id) };
+		const ack = await edit(db.sql, store, first, { kind: 'vehicle', plate: '沪B·77321', model: '朗逸', vin: null, mileageKm: 33_000 }, store.users.advisor);
+		expect(ack).toMatchObject({ ok: true });
+		if (!ack.ok) throw new Error('unreachable');
+		expect(ack.data.also).toHaveLength(1);
+		const [other] = ack.data.also!;
+		expect(other).toMatchObject({ type: 'card:updated', kind: 'vehicle', seq: ack.data.event.seq + 1 });
+		expect(other.card).toEqual(await viewCard(db.sql, again.id));
+		expect(other.card).toMatchObject({ plate: '沪B·77321', version: before.again.version + 1, column: 'inBay' });
+		const history = await db.sql<{ action: string; seq: number }[]>`
+			select action, seq::int from audit_log where card_id = ${again.id} and seq is not null`;
+		expect(history).toEqual([{ action: 'card.edit', seq: other.seq }]);
+		// the archived card's version is its own history: not touched
+		expect((await db.sql<{ version: number }[]>`select version from cards where id = ${gone.id}`)[0].version).toBe(
+			before.gone.version
+		);
+		expect(await boardViolations(db.sql)).toEqual([]);
+	});
+});

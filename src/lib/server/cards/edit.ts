@@ -120,11 +120,21 @@ export async function editCard(
 	}
 	try {
 		return await sql.begin(async (tx) => {
-			const [, [done], [row]] = await Promise.all([
+			const shared = SHARED_ROWS[edit.kind as keyof typeof SHARED_ROWS];
+			const [, [done], , [row]] = await Promise.all([
 				tx`select pg_advisory_xact_lock(hashtextextended(${command.idempotencyKey}, ${storeId}))`,
 				tx<{ result: EditResult['event'] }[]>`
 					select result from command_results
 					where store_id = ${storeId} and idempotency_key = ${command.idempotencyKey}`,
+				// a vehicle or customer edit changes every open card of that car or person: they are
+				// locked first, all in id order, so two such edits (or one and a move) never deadlock
+				shared
+					? tx`
+						select c.id from cards c
+						where c.store_id = ${storeId} and c.archived_at is null
+							and c.${tx(shared)} = (select ${tx(shared)} from cards where id = ${cardId})
+						order by c.id for update`
+					: tx`select`,
 				tx<CardRow[]>`
 					select c.id::int, c.board_column as column, c.version, c.vehicle_id::int as "vehicleId",
 						c.customer_id::int as "customerId", c.appointment_id::int as "appointmentId",
@@ -190,31 +200,46 @@ export async function editCard(
 				? { type: 'card:archived', ...base, reason: 'handedOver' }
 				: { type: 'card:updated', ...base, kind: edit.kind, ...(applied.rework ? { from: 'qc' as const } : {}) };
 			const audit = { kind: edit.kind, version, changes: applied.changes, note: applied.note ?? null };
-			const [{ seq }] = await tx<{ seq: number }[]>`
-				with next as (
-					insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
-					on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
-					returning last_seq
-				), logged as (
-					insert into board_events (store_id, seq, type, card_id, payload)
-					select ${storeId}, last_seq, ${event.type}, ${cardId},
-						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-					from next
-				), audited as (
-					insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
-					select ${storeId}, ${cardId}, last_seq, ${actor.userId}, ${actor.label},
-						${applied.archive ? 'card.handover' : 'card.edit'}, ${tx.json(audit as never)}, ${actor.source}
-					from next
-				), recorded as (
-					insert into command_results (store_id, idempotency_key, result)
-					select ${storeId}, ${command.idempotencyKey},
-						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-					from next
-				)
-				select last_seq::int as seq from next`;
+			const seq = await append(tx, storeId, cardId, event, {
+				action: applied.archive ? 'card.handover' : 'card.edit',
+				audit,
+				actor,
+				key: command.idempotencyKey
+			});
+
+			// the other open cards of this car or person show the new plate or name too: each its
+			// own version and event (the history says which card's edit it came from)
+			const also: CardUpdatedEvent[] = [];
+			if (shared && Object.keys(applied.changes).length > 0) {
+				const bumped = await tx<{ id: number }[]>`
+					update cards set version = version + 1, updated_at = now()
+					where store_id = ${storeId} and archived_at is null and id <> ${cardId}
+						and ${tx(shared)} = (select ${tx(shared)} from cards where id = ${cardId})
+					returning id::int`;
+				// a new statement: it sees the versions just written (a CTE's reader would not)
+				const others = bumped.length
+					? await tx<{ card: BoardCard }[]>`
+						select card from board_card_view where id = any(${bumped.map((b) => b.id)}::bigint[])
+						order by id`
+					: [];
+				for (const { card: other } of others) {
+					const sibling: Omit<CardUpdatedEvent, 'seq'> = { ...base, card: other, type: 'card:updated', kind: edit.kind };
+					const otherSeq = await append(tx, storeId, other.id, sibling, {
+						action: 'card.edit',
+						// `via`: a change that came with another card's edit (that edit holds the idempotency record)
+						audit: { ...audit, version: other.version, via: cardId },
+						actor
+					});
+					also.push({ seq: otherSeq, ...sibling });
+				}
+			}
 			return {
 				ok: true as const,
-				data: { event: { seq, ...event } as EditResult['event'], replayed: false }
+				data: {
+					event: { seq, ...event } as EditResult['event'],
+					replayed: false,
+					...(also.length ? { also } : {})
+				}
 			};
 		});
 	} catch (error) {
@@ -237,6 +262,46 @@ export async function editCard(
 		}
 		throw error;
 	}
+}
+
+/** the edits that change a row other open cards share, by the column they share it through */
+const SHARED_ROWS = { vehicle: 'vehicle_id', customer: 'customer_id' } as const;
+
+/**
+ * One statement: the store's next sequence number, the card's event, its audit row (the card's
+ * history) and, for the edit itself, the idempotency record.
+ */
+async function append(
+	tx: Tx,
+	storeId: number,
+	cardId: number,
+	event: Omit<CardUpdatedEvent, 'seq'> | Omit<CardArchivedEvent, 'seq'>,
+	record: { action: string; audit: object; actor: EditActor; key?: string }
+): Promise<number> {
+	const { actor } = record;
+	const [{ seq }] = await tx<{ seq: number }[]>`
+		with next as (
+			insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
+			on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
+			returning last_seq
+		), logged as (
+			insert into board_events (store_id, seq, type, card_id, payload)
+			select ${storeId}, last_seq, ${event.type}, ${cardId},
+				${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
+			from next
+		), audited as (
+			insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
+			select ${storeId}, ${cardId}, last_seq, ${actor.userId}, ${actor.label}, ${record.action},
+				${tx.json(record.audit as never)}, ${actor.source}
+			from next
+		), recorded as (
+			insert into command_results (store_id, idempotency_key, result)
+			select ${storeId}, ${record.key ?? null},
+				${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
+			from next where ${record.key ?? null}::text is not null
+		)
+		select last_seq::int as seq from next`;
+	return seq;
 }
 
 const canEditJobFully = (roles: readonly Role[]) =>

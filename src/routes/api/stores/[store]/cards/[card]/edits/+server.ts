@@ -44,6 +44,9 @@ export const POST: RequestHandler = async (event) => {
 		roles
 	});
 	if (!result.ok) return refuse(result.error);
-	if (!result.data.replayed) realtime.broadcast(store.id, result.data.event);
+	if (!result.data.replayed) {
+		realtime.broadcast(store.id, result.data.event);
+		for (const other of result.data.also ?? []) realtime.broadcast(store.id, other);
+	}
 	return json(result.data);
 };
