@@ -101,6 +101,22 @@ describe('confirm', () => {
 		expect(result.appointment.status).toBe('confirmed');
 		expect(result.event).toMatchObject({ type: 'card:updated', kind: 'appointmentConfirmed', card: { column: 'prep', version: 2 } });
 		expect((await history(booked.appointment.cardId)).at(-1)).toMatchObject({ action: 'appointment.confirm', seq: result.event!.seq, detail: { card: { column: 'prep', moved: false } } });
+
+		// prep done later: the customer already said yes, so the card lands in 预约确认, not in 准备完成;
+		// a retry of that move gets the same answer
+		const card = await readCard(db.sql, booked.appointment.cardId);
+		const command = { cardId: card.id, to: 'ready' as const, expectedVersion: card.version, idempotencyKey: newKey('mv') };
+		const director = { userId: null, label: 'director', source: 'test' };
+		const moved = await moveCard(db.sql, store.id, command, director);
+		expect(moved).toMatchObject({ ok: true, data: { event: { from: 'prep', card: { column: 'confirmed' } } } });
+		expect(await readCard(db.sql, card.id)).toMatchObject({ column: 'confirmed', version: card.version + 1 });
+		expect((await history(card.id)).at(-1)).toMatchObject({
+			action: 'card.move',
+			detail: { from: 'prep', to: 'confirmed', requested: 'ready', customerConfirmed: true }
+		});
+		const retried = await moveCard(db.sql, store.id, command, director);
+		expect(retried).toMatchObject({ ok: true, data: { replayed: true, event: { card: { column: 'confirmed' } } } });
+		expect(await invariantViolations(db.sql)).toEqual([]);
 	});
 
 	it('refuses an unknown appointment and one of another store', async () => {

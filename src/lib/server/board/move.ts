@@ -53,8 +53,11 @@ export async function moveCard(
 					select id from cards
 					where id = ${command.cardId} and store_id = ${storeId} and archived_at is null
 					for update`,
-				tx<{ card: BoardCard; now: string }[]>`
-					select card, iso_utc(now()) as now from board_card_view
+				tx<{ card: BoardCard; now: string; appointmentStatus: string | null }[]>`
+					select card, iso_utc(now()) as now,
+						(select a.status from cards c join appointments a on a.id = c.appointment_id
+						 where c.id = v.id) as "appointmentStatus"
+					from board_card_view v
 					where id = ${command.cardId} and store_id = ${storeId} and archived_at is null`
 			]);
 			if (done) return replay(done.result, command, actor);
@@ -85,21 +88,24 @@ export async function moveCard(
 				});
 			}
 
+			// prep done for a customer who already confirmed on the call (the card waited in prep):
+			// it lands where the flow puts it, in 预约确认
+			const to = landing(card.column, command.to, current.appointmentStatus);
 			// a move into or out of prep changes which prep rules apply (the folder is prep's own)
 			const prepDueAt =
-				card.column === 'prep' || command.to === 'prep'
-					? await deadlineInColumn(tx, storeId, card.id, command.to, new Date(current.now))
+				card.column === 'prep' || to === 'prep'
+					? await deadlineInColumn(tx, storeId, card.id, to, new Date(current.now))
 					: card.prepDueAt;
 			// The card as the update below leaves it (now() is the transaction's time, fixed above);
 			// the tests compare it with what the view reads afterwards.
 			const after: BoardCard = {
 				...card,
-				column: command.to,
+				column: to,
 				version: card.version + 1,
 				reworkCount: card.reworkCount + (check.rework ? 1 : 0),
 				columnEnteredAt: current.now,
 				// a QC round starts clean: entering QC, or sent back from it
-				qc: command.to === 'qc' || check.rework ? { self: false, lead: false, final: false } : card.qc,
+				qc: to === 'qc' || check.rework ? { self: false, lead: false, final: false } : card.qc,
 				prepDueAt
 			};
 			const event: Omit<CardMovedEvent, 'seq'> = {
@@ -109,7 +115,13 @@ export async function moveCard(
 				at: current.now,
 				actor: actor.label
 			};
-			const audit = { from: card.column, to: command.to, version: after.version, rework: check.rework };
+			const audit = {
+				from: card.column,
+				to,
+				version: after.version,
+				rework: check.rework,
+				...(to !== command.to ? { requested: command.to, customerConfirmed: true } : {})
+			};
 			// One statement: the store's next sequence number, the card, its event, its audit row and
 			// the idempotency record.
 			const [{ seq }] = await commitWith(tx<{ seq: number }[]>`
@@ -119,7 +131,7 @@ export async function moveCard(
 					returning last_seq
 				), moved as (
 					update cards set
-						board_column = ${command.to},
+						board_column = ${to},
 						version = ${after.version},
 						rework_count = ${after.reworkCount},
 						column_entered_at = now(),
@@ -184,7 +196,10 @@ function replay(event: CardMovedEvent, command: MoveCommand, actor: Actor): Ack<
 			}
 		};
 	}
-	if (event.card.id !== command.cardId || event.card.column !== command.to) {
+	if (
+		event.card.id !== command.cardId ||
+		event.card.column !== landing(event.from, command.to, event.card.column === 'confirmed' ? 'confirmed' : null)
+	) {
 		return {
 			ok: false,
 			error: {
@@ -194,6 +209,15 @@ function replay(event: CardMovedEvent, command: MoveCommand, actor: Actor): Ack<
 		};
 	}
 	return { ok: true, data: { event, replayed: true } };
+}
+
+/**
+ * Where a move lands: where it was sent, except prep → ready for an appointment the customer has
+ * already confirmed (the confirmation call reached them while the folder was still being made),
+ * which goes on to 预约确认 — the column the flow would put it in one step later anyway.
+ */
+function landing(from: Column, to: Column, appointmentStatus: string | null): Column {
+	return from === 'prep' && to === 'ready' && appointmentStatus === 'confirmed' ? 'confirmed' : to;
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
