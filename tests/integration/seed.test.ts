@@ -35,7 +35,8 @@ const boardCard = z.strictObject({
 	authorisationPending: z.boolean(),
 	prepDueAt: iso.nullable(),
 	escalated: z.boolean(),
-	rescheduleProposal: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable()
+	rescheduleProposal: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+	noShow: z.boolean()
 });
 type Card = z.infer<typeof boardCard>;
 

@@ -50,4 +50,6 @@ export interface BoardCard {
 	escalated: boolean;
 	/** the director proposes this new day (store-local YYYY-MM-DD) to the advisor */
 	rescheduleProposal: string | null;
+	/** the customer did not come (爽约): to call and reschedule */
+	noShow: boolean;
 }

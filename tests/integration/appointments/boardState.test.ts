@@ -35,6 +35,7 @@ const card = (id: number, over: Partial<BoardCard> = {}): BoardCard => ({
 	prepDueAt: null,
 	escalated: false,
 	rescheduleProposal: null,
+	noShow: false,
 	...over
 });
 const base = { at: '2026-11-24T00:00:00.000Z', actor: 'advisor1' };

@@ -249,7 +249,7 @@ describe('no-show', () => {
 		// the appointment was yesterday
 		await db.sql`update appointments set scheduled_at = scheduled_at - interval '7 days' where id = ${booked.appointment.id}`;
 		const result = ok(await markNoShow(db.sql, store, booked.appointment.id, { idempotencyKey: newKey(), note: '电话未接' }, actor()));
-		expect(result).toMatchObject({ appointment: { status: 'noShow' }, noShows: 1, event: { type: 'card:updated', kind: 'noShow' } });
+		expect(result).toMatchObject({ appointment: { status: 'noShow' }, noShows: 1, event: { type: 'card:updated', kind: 'noShow', card: { noShow: true } } });
 		const [call] = await db.sql`
 			select kind, to_char(about_on, 'YYYY-MM-DD') as about, to_char(due_on, 'YYYY-MM-DD') as due, done_at
 			from call_tasks where appointment_id = ${booked.appointment.id}`;
@@ -258,6 +258,8 @@ describe('no-show', () => {
 		// rescheduled from the no-show call: tentative again, and the call is done
 		ok(await reschedule(db.sql, store, booked.appointment.id, { idempotencyKey: newKey(), day: dayFromToday(5), start: '15:15' }, actor()));
 		expect(await status(booked.appointment.id)).toBe('tentative');
+		// and the board no longer says 爽约
+		expect(await readCard(db.sql, booked.appointment.cardId)).toMatchObject({ noShow: false });
 		const [done] = await db.sql`select outcome from call_tasks where appointment_id = ${booked.appointment.id}`;
 		expect(done.outcome).toBe('rescheduled');
 	});
