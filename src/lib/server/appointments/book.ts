@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type postgres from 'postgres';
 import { checkBooking, slotTime } from '$lib/domain/capacity';
 import { zonedInstant } from '$lib/domain/calendar';
 import type { BoardCard } from '$lib/domain/board';
@@ -16,6 +15,7 @@ import * as rules from './rules';
 import * as day from './day';
 import * as parts from './parts';
 import { refreshPrepDeadlines } from '../cards/prep';
+import { appendEvent } from '../board/append';
 import { plateKey } from '$lib/domain/identity';
 
 /** Who books, and from where: what the audit row records. */
@@ -197,12 +197,11 @@ export async function bookAppointment(
 					: {})
 			};
 			const stored = { request: hash, appointment, event };
-			const seq = await appendCreated(tx, store.id, made.cardId, event, {
+			const seq = await appendEvent(tx, store.id, made.cardId, event, {
 				action: 'appointment.book',
 				audit,
 				actor,
-				key: command.idempotencyKey,
-				stored
+				idempotency: { key: command.idempotencyKey, result: stored, eventAt: ['event'] }
 			});
 			return {
 				ok: true as const,
@@ -220,45 +219,6 @@ export async function bookAppointment(
 		}
 		throw error;
 	}
-}
-
-/**
- * One statement, as a move's: the store's next sequence number, the card's `card:created` event,
- * its audit row and the idempotency record (the stored answer with the event's number in it).
- */
-export async function appendCreated(
-	tx: postgres.TransactionSql,
-	storeId: number,
-	cardId: number,
-	event: Omit<CardCreatedEvent, 'seq'>,
-	record: { action: string; audit: object; actor: BookingActor; key: string; stored: object }
-): Promise<number> {
-	const { actor } = record;
-	const [{ seq }] = await tx<{ seq: number }[]>`
-		with next as (
-			insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
-			on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
-			returning last_seq
-		), logged as (
-			insert into board_events (store_id, seq, type, card_id, payload)
-			select ${storeId}, last_seq, ${event.type}, ${cardId},
-				${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-			from next
-		), audited as (
-			insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action,
-				detail, source)
-			select ${storeId}, ${cardId}, last_seq, ${actor.userId}, ${actor.label},
-				${record.action}, ${tx.json(record.audit as never)}, ${actor.source}
-			from next
-		), recorded as (
-			insert into command_results (store_id, idempotency_key, result)
-			select ${storeId}, ${record.key},
-				jsonb_set(${tx.json(record.stored as never)}::jsonb, '{event,seq}', to_jsonb(last_seq))
-					|| jsonb_build_object('seq', last_seq)
-			from next
-		)
-		select last_seq::int as seq from next`;
-	return seq;
 }
 
 /** The first answer to a key, unless the key was used for something else. */

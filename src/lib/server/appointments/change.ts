@@ -16,6 +16,7 @@ import type {
 import type { Sql } from '../db/connect';
 import type { Store } from '../db/stores';
 import { refreshPrepDeadlines } from '../cards/prep';
+import { appendEvent } from '../board/append';
 
 /**
  * The one transaction every change of a booked appointment runs in (confirm, reschedule, cancel,
@@ -189,30 +190,12 @@ export async function change<C extends { idempotencyKey: string }>(
 					...result.extra
 				};
 				const stored = { verb, appointmentId, request: hash, answer };
-				const [{ seq }] = await tx<{ seq: number }[]>`
-					with next as (
-						insert into store_sequences (store_id, last_seq) values (${store.id}, 1)
-						on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
-						returning last_seq
-					), logged as (
-						insert into board_events (store_id, seq, type, card_id, payload)
-						select ${store.id}, last_seq, ${unnumbered.type}, ${cardId},
-							${tx.json(unnumbered as never)}::jsonb || jsonb_build_object('seq', last_seq)
-						from next
-					), audited as (
-						insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action,
-							detail, source)
-						select ${store.id}, ${cardId}, last_seq, ${actor.userId}, ${actor.label}, ${action},
-							${tx.json(audit as never)}, ${actor.source}
-						from next
-					), recorded as (
-						insert into command_results (store_id, idempotency_key, result)
-						select ${store.id}, ${key},
-							jsonb_set(${tx.json(stored as never)}::jsonb, '{answer,event,seq}', to_jsonb(last_seq))
-								|| jsonb_build_object('seq', last_seq)
-						from next
-					)
-					select last_seq::int as seq from next`;
+				const seq = await appendEvent(tx, store.id, cardId, unnumbered, {
+					action,
+					audit,
+					actor,
+					idempotency: { key, result: stored, eventAt: ['answer', 'event'] }
+				});
 				event = { seq, ...unnumbered } as CardMovedEvent | CardUpdatedEvent | CardArchivedEvent;
 				return { ok: true as const, data: { ...answer, event } };
 			}

@@ -7,7 +7,6 @@ import type { Sql } from '../db/connect';
 import type { Store } from '../db/stores';
 import {
 	Refused,
-	appendCreated,
 	insertCustomer,
 	insertVehicle,
 	refusalMessage,
@@ -18,6 +17,7 @@ import type { WalkInCommand } from './command';
 import * as rules from './rules';
 import * as day from './day';
 import * as parts from './parts';
+import { appendEvent } from '../board/append';
 
 export type WalkInAnswer = { ok: true; data: WalkInResult } | { ok: false; error: BookingError };
 
@@ -127,12 +127,11 @@ export async function registerWalkIn(
 					? { override: { reason: command.override.reason, needed: check.overridden } }
 					: {})
 			};
-			const seq = await appendCreated(tx, store.id, made.cardId, event, {
+			const seq = await appendEvent(tx, store.id, made.cardId, event, {
 				action: 'walkIn.register',
 				audit,
 				actor,
-				key: command.idempotencyKey,
-				stored: { request: hash, walkIn, event }
+				idempotency: { key: command.idempotencyKey, result: { request: hash, walkIn, event }, eventAt: ['event'] }
 			});
 			return { ok: true as const, data: { walkIn, event: { seq, ...event }, replayed: false } };
 		});

@@ -29,6 +29,7 @@ import type {
 import { PREP_COLUMNS } from '$lib/domain/overdue';
 import type { Sql } from '../db/connect';
 import { refreshPrepDeadlines } from './prep';
+import { appendEvent } from '../board/append';
 import type { Actor } from '../board/move';
 
 export interface EditActor extends Actor {
@@ -200,11 +201,11 @@ export async function editCard(
 				? { type: 'card:archived', ...base, reason: 'handedOver' }
 				: { type: 'card:updated', ...base, kind: edit.kind, ...(applied.rework ? { from: 'qc' as const } : {}) };
 			const audit = { kind: edit.kind, version, changes: applied.changes, note: applied.note ?? null };
-			const seq = await append(tx, storeId, cardId, event, {
+			const seq = await appendEvent(tx, storeId, cardId, event, {
 				action: applied.archive ? 'card.handover' : 'card.edit',
 				audit,
 				actor,
-				key: command.idempotencyKey
+				idempotency: { key: command.idempotencyKey, result: event }
 			});
 
 			// the other open cards of this car or person show the new plate or name too: each its
@@ -224,7 +225,7 @@ export async function editCard(
 					: [];
 				for (const { card: other } of others) {
 					const sibling: Omit<CardUpdatedEvent, 'seq'> = { ...base, card: other, type: 'card:updated', kind: edit.kind };
-					const otherSeq = await append(tx, storeId, other.id, sibling, {
+					const otherSeq = await appendEvent(tx, storeId, other.id, sibling, {
 						action: 'card.edit',
 						// `via`: a change that came with another card's edit (that edit holds the idempotency record)
 						audit: { ...audit, version: other.version, via: cardId },
@@ -266,43 +267,6 @@ export async function editCard(
 
 /** the edits that change a row other open cards share, by the column they share it through */
 const SHARED_ROWS = { vehicle: 'vehicle_id', customer: 'customer_id' } as const;
-
-/**
- * One statement: the store's next sequence number, the card's event, its audit row (the card's
- * history) and, for the edit itself, the idempotency record.
- */
-async function append(
-	tx: Tx,
-	storeId: number,
-	cardId: number,
-	event: Omit<CardUpdatedEvent, 'seq'> | Omit<CardArchivedEvent, 'seq'>,
-	record: { action: string; audit: object; actor: EditActor; key?: string }
-): Promise<number> {
-	const { actor } = record;
-	const [{ seq }] = await tx<{ seq: number }[]>`
-		with next as (
-			insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
-			on conflict (store_id) do update set last_seq = store_sequences.last_seq + 1
-			returning last_seq
-		), logged as (
-			insert into board_events (store_id, seq, type, card_id, payload)
-			select ${storeId}, last_seq, ${event.type}, ${cardId},
-				${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-			from next
-		), audited as (
-			insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
-			select ${storeId}, ${cardId}, last_seq, ${actor.userId}, ${actor.label}, ${record.action},
-				${tx.json(record.audit as never)}, ${actor.source}
-			from next
-		), recorded as (
-			insert into command_results (store_id, idempotency_key, result)
-			select ${storeId}, ${record.key ?? null},
-				${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-			from next where ${record.key ?? null}::text is not null
-		)
-		select last_seq::int as seq from next`;
-	return seq;
-}
 
 const canEditJobFully = (roles: readonly Role[]) =>
 	roles.some((role) => role === 'advisor' || role === 'director');
