@@ -78,7 +78,7 @@ describe('seedDemo', () => {
 		expect(seq.s).toBe(0);
 	});
 
-	it('puts a believable board of cards in every column', () => {
+	it('puts a believable board of cards in every column', async () => {
 		expect(cards.length).toBeGreaterThanOrEqual(50);
 		expect(cards.length).toBeLessThanOrEqual(150);
 		for (const column of COLUMNS) expect(cards.some((c) => c.column === column), column).toBe(true);
@@ -108,6 +108,11 @@ describe('seedDemo', () => {
 		expect(cards.filter((c) => c.authorisationPending).map((c) => c.stopWork?.reason)).toEqual(['authorisation']);
 		for (const c of cards) if (c.technician) expect(c.team).not.toBeNull();
 		for (const c of cards) if (['wash', 'handover'].includes(c.column)) expect(c.qc).toEqual({ self: true, lead: true, final: true });
+		// handovers under way: some of the advisor's checks ticked
+		const [ticked] = await db.sql<{ n: number }[]>`
+			select count(*)::int as n from cards
+			where store_id = ${storeId} and board_column = 'handover' and cardinality(handover_checks) > 0`;
+		expect(ticked.n).toBeGreaterThan(0);
 	});
 
 	it('backs every passed QC check with its signed check: the technician, a colleague of the team, the director', async () => {

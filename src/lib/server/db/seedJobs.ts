@@ -125,10 +125,15 @@ export async function seedJobs(tx: Sql, storeId: number, now: Date): Promise<voi
 	if (parts.length) {
 		await tx`insert into card_parts ${tx(parts, 'card_id', 'store_id', 'part_no', 'name', 'quantity', 'unit_price_fen', 'status', 'eta')}`;
 	}
-	for (const update of updates) {
-		const { id, ...set } = update;
-		await tx`update cards set ${tx(set)} where id = ${id as number}`;
-	}
+	// one statement for every card, not one per card
+	await tx`
+		update cards c set team = u.team, doc_work_order = u.doc_work_order, doc_estimate = u.doc_estimate,
+			doc_parts_slip = u.doc_parts_slip, qc_self = u.qc_self, qc_lead = u.qc_lead, qc_final = u.qc_final,
+			handover_checks = u.handover_checks
+		from json_to_recordset(${tx.json(updates as never)}::json) as u(id bigint, team text,
+			doc_work_order boolean, doc_estimate boolean, doc_parts_slip boolean, qc_self boolean,
+			qc_lead boolean, qc_final boolean, handover_checks text[])
+		where c.id = u.id`;
 	// what every screen shows follows from the lines
 	await tx`
 		update cards c set
