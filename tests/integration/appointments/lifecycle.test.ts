@@ -255,11 +255,13 @@ describe('no-show', () => {
 			from call_tasks where appointment_id = ${booked.appointment.id}`;
 		expect(call).toEqual({ kind: 'noShow', about: dayFromToday(-1), due: dayFromToday(6), done_at: null });
 
-		// rescheduled from the no-show call: tentative again, and the call is done
+		// rescheduled from the no-show call: tentative again, and the call is done; the technical
+		// director's proposal of a new day (the morning review) is answered by it
+		await db.sql`update cards set reschedule_proposed_on = current_date + 5 where id = ${booked.appointment.cardId}`;
 		ok(await reschedule(db.sql, store, booked.appointment.id, { idempotencyKey: newKey(), day: dayFromToday(5), start: '15:15' }, actor()));
 		expect(await status(booked.appointment.id)).toBe('tentative');
 		// and the board no longer says 爽约
-		expect(await readCard(db.sql, booked.appointment.cardId)).toMatchObject({ noShow: false });
+		expect(await readCard(db.sql, booked.appointment.cardId)).toMatchObject({ noShow: false, rescheduleProposal: null });
 		const [done] = await db.sql`select outcome from call_tasks where appointment_id = ${booked.appointment.id}`;
 		expect(done.outcome).toBe('rescheduled');
 	});

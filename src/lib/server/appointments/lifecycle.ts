@@ -199,6 +199,8 @@ export function reschedule(
 		if (card) {
 			await tx`
 				update cards set due_at = ${scheduledAt}, version = version + 1, updated_at = now(),
+					-- the director's proposal of a new day is answered by this one
+					reschedule_proposed_on = null, reschedule_note = null,
 					board_column = ${backToReady ? 'ready' : card.column},
 					column_entered_at = ${backToReady ? tx`now()` : tx`column_entered_at`}
 				where id = ${card.id}`;
