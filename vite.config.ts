@@ -3,6 +3,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import type { Server as HttpServer } from 'node:http';
+import path from 'node:path';
 
 /**
  * In `vite dev`, attach Socket.IO to Vite's own HTTP server so that one port serves pages, the
@@ -32,6 +33,128 @@ function realtimeInDev(): Plugin {
 	};
 }
 
+/**
+ * The board's socket speaks WebSocket only (`transports: ['websocket']` in src/lib/client/socket.ts:
+ * no sticky sessions behind several instances). engine.io-client's Socket still imports every
+ * transport (long-polling over XHR, WebTransport) as its default table, which tree-shaking cannot
+ * drop; in the browser build that table is replaced by one holding only the WebSocket transport,
+ * and the package's modules are marked free of side effects so the unused transports fall away.
+ */
+function websocketOnlyEngine(): Plugin {
+	const id = '\0engine-io-websocket-only';
+	let websocket = '';
+	return {
+		name: 'workshop-board-websocket-only-engine',
+		enforce: 'pre',
+		apply: 'build',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		resolveId(source, importer) {
+			if (source === './transports/index.js' && importer && /engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/.test(importer)) {
+				websocket = path.join(path.dirname(importer), 'transports', 'websocket.js');
+				return id;
+			}
+		},
+		transform(code, module) {
+			// its modules' top-level work only probes the browser (XHR2, WebTransport): nothing the
+			// WebSocket transport needs, so an unused module may be left out whole
+			if (/engine\.io-client[\\/]build[\\/]esm[\\/]/.test(module)) return { code, moduleSideEffects: false };
+		},
+		load(loaded) {
+			if (loaded !== id) return;
+			return `import { WS } from ${JSON.stringify(websocket)};\nexport const transports = { websocket: WS };\n`;
+		}
+	};
+}
+
+/**
+ * The board route's chunks. Rolldown's automatic splitting makes one chunk per set of routes that
+ * share modules; with the card page, review, TV, welcome and booking each sharing some of the
+ * board's components and messages, the board loaded 34 files, most of a few hundred bytes, each
+ * compressed on its own (4–5 KB more than the same code in a few files). Here, besides one chunk
+ * per library (Svelte, SvelteKit, Socket.IO, dnd-kit, the paraglide runtime), what the board page
+ * reaches of our own code and messages goes into three chunks:
+ * - `common`: what the shell and the pages outside a store (home, sign-in, display pairing) use too;
+ * - `board-shared`: what other pages of a store (card, review, TV, …) use too;
+ * - `board`: the rest, the board's alone.
+ * Our modules are followed through their static imports; a module's messages are read off its
+ * code (`m.key(`), as paraglide's barrel imports every message. Other routes split as before.
+ */
+function boardChunks(): Plugin {
+	type Info = { importedIds: readonly string[]; code: string | null } | null;
+	const sep = String.raw`[\\/]`;
+	const isBarrel = (id: string) => new RegExp(`paraglide${sep}messages(\\.js|${sep}_index\\.js)$`).test(id);
+	const isMessage = (id: string) => new RegExp(`paraglide${sep}messages${sep}[^\\\\/]+\\.js$`).test(id) && !isBarrel(id);
+	const isOwn = (id: string) =>
+		new RegExp(`${sep}(src|\\.svelte-kit${sep}generated)${sep}`).test(id) &&
+		!id.includes('node_modules') &&
+		!/paraglide[\\/]runtime/.test(id);
+	let groups: { common: Set<string>; shared: Set<string>; board: Set<string> } | null = null;
+	let compute: () => NonNullable<typeof groups> = () => {
+		throw new Error('board chunks: the module graph is not known yet');
+	};
+	const group = (name: 'common' | 'shared' | 'board') => (id: string) => (groups ??= compute())[name].has(id);
+	return {
+		name: 'workshop-board-chunks',
+		apply: 'build',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		buildEnd() {
+			const info = (id: string) => this.getModuleInfo(id) as Info;
+			const ids = [...this.getModuleIds()];
+			// our modules statically reachable from `roots`, with the messages they use
+			const reach = (roots: string[]) => {
+				const seen = new Set<string>();
+				const keys = new Set<string>();
+				const todo = [...roots];
+				while (todo.length) {
+					const id = todo.pop()!;
+					if (seen.has(id) || isBarrel(id) || !isOwn(id)) continue;
+					seen.add(id);
+					for (const k of info(id)?.code?.matchAll(/\bm\.([A-Za-z0-9_]+)\(/g) ?? []) keys.add(k[1]);
+					todo.push(...(info(id)?.importedIds ?? []));
+				}
+				for (const id of ids) if (isMessage(id) && keys.has(path.basename(id, '.js'))) seen.add(id);
+				return seen;
+			};
+			compute = () => {
+				// SvelteKit's route nodes, by the route file each one loads
+				const nodes = ids.filter((id) => new RegExp(`client-optimized${sep}nodes${sep}\\d+\\.js$`).test(id));
+				const route = (node: string) => info(node)?.importedIds.find((i) => /[\\/]src[\\/]routes[\\/]/.test(i)) ?? '';
+				const inStore = (node: string) => new RegExp(`routes${sep}s${sep}\\[store\\]${sep}`).test(route(node));
+				const boardNode = nodes.filter((n) => new RegExp(`routes${sep}s${sep}\\[store\\]${sep}board${sep}\\+page\\.svelte$`).test(route(n)));
+				if (boardNode.length !== 1) throw new Error('board chunks: the board route node was not found');
+				const entry = ids.filter((id) => new RegExp(`client-optimized${sep}app\\.js$|${sep}src${sep}hooks`).test(id));
+				const outside = reach([...entry, ...nodes.filter((n) => !inStore(n))]);
+				const store = reach(nodes.filter((n) => inStore(n) && !boardNode.includes(n)));
+				const board = [...reach(boardNode)];
+				return {
+					common: new Set(board.filter((id) => outside.has(id))),
+					shared: new Set(board.filter((id) => !outside.has(id) && store.has(id))),
+					board: new Set(board.filter((id) => !outside.has(id) && !store.has(id)))
+				};
+			};
+			groups = null;
+		},
+		outputOptions(options) {
+			const lib = (name: string, test: RegExp) => ({ name, priority: 20, test });
+			return {
+				...options,
+				codeSplitting: {
+					groups: [
+						lib('svelte', /node_modules[\\/](svelte|esm-env|clsx)[\\/]/),
+						lib('kit', /node_modules[\\/](@sveltejs[\\/]kit|devalue)[\\/]|^\0vite/),
+						lib('socket', /node_modules[\\/](socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)[\\/]|engine-io-websocket-only/),
+						lib('dnd', /node_modules[\\/](@dnd-kit|@dnd-kit-svelte|@preact)[\\/]/),
+						lib('i18n', /paraglide[\\/]runtime/),
+						{ name: 'common', priority: 15, test: group('common') },
+						{ name: 'board-shared', priority: 12, test: group('shared') },
+						{ name: 'board', priority: 10, test: group('board') }
+					]
+				}
+			};
+		}
+	};
+}
+
 export default defineConfig({
 	plugins: [
 		// vitest tests no screen; the compiler's file watcher would keep vitest from exiting
@@ -42,7 +165,9 @@ export default defineConfig({
 				strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 			}),
 		sveltekit(),
-		realtimeInDev()
+		realtimeInDev(),
+		websocketOnlyEngine(),
+		boardChunks()
 	],
 	server: { port: 3000 },
 	test: {
