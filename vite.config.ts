@@ -170,6 +170,9 @@ export default defineConfig({
 		boardChunks()
 	],
 	server: { port: 3000 },
+	// BUILD_SOURCEMAP=1: the browser's modules with source maps, to read a page's CPU profile
+	// (tests/bench: BENCH_CPU_PROF); never in a build that is served to users
+	environments: { client: { build: { sourcemap: process.env.BUILD_SOURCEMAP === '1' } } },
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/integration/**/*.test.ts'],
 		testTimeout: 30_000,

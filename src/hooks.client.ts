@@ -1,5 +1,14 @@
 import type { ClientInit } from '@sveltejs/kit';
 import { openAhead } from '$lib/client/socket';
+import { isLocale, overwriteGetLocale } from '$lib/paraglide/runtime';
 
-// runs before the first page hydrates: a board's socket starts its handshake meanwhile
-export const init: ClientInit = () => openAhead(location.pathname);
+export const init: ClientInit = () => {
+	// A page's language is the one the server rendered it in (`<html lang>`, from the same cookie
+	// or Accept-Language), and it never changes while the page lives: the language switch reloads
+	// it. Paraglide would otherwise read and parse document.cookie on every word it translates,
+	// 500 cards' worth (a cookie read is a synchronous round trip to the browser process).
+	const lang = document.documentElement.lang;
+	if (isLocale(lang)) overwriteGetLocale(() => lang);
+	// a board's socket starts its handshake while the page hydrates
+	openAhead(location.pathname);
+};

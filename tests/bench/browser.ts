@@ -224,6 +224,31 @@ export async function measureLoads(browser: Browser, urls: string[], runs: numbe
 }
 
 /**
+ * One more cold load of `url` with the V8 sampling profiler running from before navigation until
+ * the page is ready (BENCH_CPU_PROF): where a cold load's main-thread time goes.
+ */
+export async function profileColdLoad(browser: Browser, url: string, profileFile: string) {
+	const { context, page } = await newPage(browser, url);
+	try {
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+		await cdp.send('Profiler.start');
+		// and a trace of the same load (open it in chrome://tracing or Perfetto): layout, style,
+		// parsing and compiling are "(program)" in the profile
+		await browser.startTracing(page, { path: profileFile.replace(/\.cpuprofile$/, '.trace.json'), categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading'] });
+		await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
+		await waitReady(page, true, 10_000).catch(() => undefined);
+		const { profile } = await cdp.send('Profiler.stop');
+		await browser.stopTracing();
+		writeFileSync(profileFile, JSON.stringify(profile));
+		return summarizeProfile(profile as never);
+	} finally {
+		await context.close();
+	}
+}
+
+/**
  * Opens the board, then lets `moveOne()` (a remote advisor on another instance) move cards; the
  * page records, per move, `card:moved` frame arrival → card element in its new column.
  */

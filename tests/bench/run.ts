@@ -36,7 +36,7 @@ import { adminDatabaseUrl, databaseUrl } from '../adminUrl';
 import { createBenchSession, createFixture, type FixtureStore } from './fixture';
 import { ask, cpuBetween, cpuByPid, cpuSeconds, machineJiffies, forkTs, freePort, rssBytes, startProcess, startedPids, stopAll, type Proc } from './procs';
 import { fmt, nowMs, round, sleep, summarize, table, type Summary } from './stats';
-import { launch, measureLoads, measureRemoteMoves } from './browser';
+import { launch, measureLoads, measureRemoteMoves, profileColdLoad } from './browser';
 import { dbThroughput, functionMove, moverOf, profileMove } from './dbprofile';
 import { Inspector } from './cpuprofile';
 import { appAuth, appSocketHeaders, openSocket, requestPage, useSession } from './clients';
@@ -905,6 +905,7 @@ async function main() {
 			log(`  before (${BEFORE}): ready (${beforeLoads.timing.signal}) p50 ${fmt(beforeLoads.timing.ready.p50)} p90 ${fmt(beforeLoads.timing.ready.p90)} max ${fmt(beforeLoads.timing.ready.max)} ms`);
 		} else [loads] = await measureLoads(browser, [boardUrl], BROWSER_LOADS, [app.clientDir]);
 		log(`  ready (${loads.timing.signal}) p50 ${fmt(loads.timing.ready.p50)} max ${fmt(loads.timing.ready.max)} ms; JS ${loads.js.files.length} files ${loads.js.gzip} B gzip; card selector ${loads.timing.cardSelector}`);
+		if (PROFILE) profiles['chromium-page-cold-load'] = await profileColdLoad(browser, boardUrl, path.join(PROFILE_DIR, 'chromium-cold-load.cpuprofile'));
 		const remote = new Advisors();
 		const bigCards = (await sql<{ id: number; version: number; column: string }[]>`
 		select id::int, version, board_column as column from cards where store_id = ${big.id} and board_column in ('ready', 'confirmed') order by id`).map((r) => ({ ...r }));
