@@ -37,14 +37,19 @@ function realtimeInDev(): Plugin {
  * The board's socket speaks WebSocket only (`transports: ['websocket']` in src/lib/client/socket.ts:
  * no sticky sessions behind several instances). engine.io-client's Socket still imports every
  * transport (long-polling over XHR, WebTransport) as its default table, which tree-shaking cannot
- * drop; in the browser build that table is replaced by one holding only the WebSocket transport,
+ * drop; in the browser build that table is replaced by one holding only the WebSocket transport
+ * (which takes over a board page's early socket: src/lib/client/earlySocket.ts),
  * and the package's modules are marked free of side effects so the unused transports fall away.
  */
 function websocketOnlyEngine(): Plugin {
 	const id = '\0engine-io-websocket-only';
 	let websocket = '';
+	let root = process.cwd();
 	return {
 		name: 'workshop-board-websocket-only-engine',
+		configResolved(config) {
+			root = config.root;
+		},
 		enforce: 'pre',
 		apply: 'build',
 		applyToEnvironment: (environment) => environment.config.consumer === 'client',
@@ -61,7 +66,13 @@ function websocketOnlyEngine(): Plugin {
 		},
 		load(loaded) {
 			if (loaded !== id) return;
-			return `import { WS } from ${JSON.stringify(websocket)};\nexport const transports = { websocket: WS };\n`;
+			// the transport takes over a board page's early socket (src/lib/client/earlySocket.ts)
+			const adopting = path.join(root, 'src/lib/client/earlySocket.ts');
+			return [
+				`import { WS } from ${JSON.stringify(websocket)};`,
+				`import { adoptingTransport } from ${JSON.stringify(adopting)};`,
+				`export const transports = { websocket: adoptingTransport(WS) };`
+			].join('\n');
 		}
 	};
 }

@@ -97,6 +97,37 @@ test('every column shows its cards in the board order, with counts', async ({ pa
 	await expect(face).toContainText(/已停 \d/);
 });
 
+test('a cold load opens one socket, as the page is parsed, and the app takes it over', async ({ browser }) => {
+	const context = await browser.newContext(contextOptions());
+	const page = await context.newPage();
+	// every WebSocket the page opens, and the CONNECTs it sends
+	const sockets: string[] = [];
+	const connects: string[] = [];
+	page.on('websocket', (ws) => {
+		sockets.push(ws.url());
+		ws.on('framesent', ({ payload }) => {
+			if (typeof payload === 'string' && payload.startsWith('40')) connects.push(payload);
+		});
+	});
+	await openBoard(page);
+	expect(await page.evaluate(() => (window as never as { __wbEarlySocket?: { claimed?: boolean } }).__wbEarlySocket?.claimed)).toBe(true);
+	expect(sockets).toHaveLength(1);
+	expect(sockets[0]).toMatch(/\/socket\.io\/\?EIO=4&transport=websocket$/);
+	// one handshake, the early one, with the board's first sync
+	expect(connects).toHaveLength(1);
+	expect(JSON.parse(connects[0].slice(2))).toEqual({ store: STORE, sync: { since: 0, full: true } });
+	// and the board is live on it: a move elsewhere shows up
+	const request = context.request;
+	const card = await movablePrepCard(request);
+	const moved = await request.post(`/api/stores/${STORE}/cards/${card.id}/move`, {
+		data: { to: 'ready', expectedVersion: card.version, idempotencyKey: `e2e-early-${Date.now()}` }
+	});
+	expect(moved.status(), await moved.text()).toBe(200);
+	await expect(cardIn(page, 'ready', card.id)).toBeVisible();
+	expect(sockets).toHaveLength(1);
+	await context.close();
+});
+
 test('the page shows the first screenful with every count; its first sync brings the rest', async ({
 	page,
 	request

@@ -8,6 +8,7 @@ import type {
 	SyncRequest,
 	SyncResult
 } from '$lib/realtime/contract';
+import { takeEarlyConnect } from './earlySocket';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -50,8 +51,11 @@ function open(store: string, first?: SyncRequest): OpenedBoardSocket {
 	let connected = false;
 	const socket: BoardSocket = io({
 		transports: ['websocket'],
-		auth: (send: (auth: SocketAuth) => void) =>
-			send(connected || !first ? { store } : { store, sync: first })
+		auth: (send: (auth: SocketAuth) => void) => {
+			// the page's early socket (earlySocket.ts) already sent this handshake: its answer comes
+			if (!connected && first && takeEarlyConnect(store)) return;
+			send(connected || !first ? { store } : { store, sync: first });
+		}
 	});
 	socket.once('connect', () => (connected = true));
 	const firstSync = new Promise<Ack<SyncResult> | undefined>((resolve) => {
