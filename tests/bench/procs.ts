@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 /**
  * The processes the benchmark starts itself: each is recorded by PID and stopped by that PID in the
  * end (SIGTERM, then SIGKILL), never by name.
@@ -32,8 +34,11 @@ function track(name: string, child: ChildProcess, echo: boolean): Proc {
 	started.set(pid, { name, child });
 	let out = '';
 	const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+	// BENCH_PROC_LOG_DIR: every process's whole output also goes to <dir>/<name>.log
+	const logFile = process.env.BENCH_PROC_LOG_DIR ? path.join(process.env.BENCH_PROC_LOG_DIR, `${name}.log`) : undefined;
 	const onData = (chunk: Buffer) => {
 		const text = chunk.toString();
+		if (logFile) appendFileSync(logFile, text);
 		out = (out + text).slice(-65536);
 		if (echo) for (const l of text.split('\n')) if (l.trim()) process.stderr.write(`  [${name}] ${l}\n`);
 		for (const w of [...waiters]) {

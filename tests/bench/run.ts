@@ -443,7 +443,9 @@ function prepareBefore(ref: string): { appDir: string; clientDir: string; note: 
 async function startInstance(name: string, appDir: string, dbUrl: string, redisUrl: string | undefined): Promise<{ proc: Proc; port: number; url: string }> {
 	const port = await freePort();
 	const inspect = PROFILE && name === 'inst-a' ? ['--inspect=127.0.0.1:0'] : [];
-	const proc = startProcess(name, process.execPath, [...inspect, '--import', 'tsx', path.join(appDir, 'src/server/start.ts')], {
+	// BENCH_APP_NODE_ARGS: extra Node/V8 flags for the app instances only (an experiment's knob)
+	const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const proc = startProcess(name, process.execPath, [...inspect, ...extra, '--import', 'tsx', path.join(appDir, 'src/server/start.ts')], {
 		cwd: appDir,
 		env: {
 			...process.env,
