@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { getServices } from '$lib/server/services';
 import { requirePageAccess, viewerOf } from '$lib/server/http/access';
 import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
+import { zoneOffsets } from '$lib/domain/zone';
 
 /**
  * The data of a board page (the board and the wall TV): the access check (`board:view`), the
@@ -24,7 +25,13 @@ export async function loadBoardPage(
 		? { ...(await snapshots.read(store.id)), counts: null }
 		: await snapshots.first(store.id);
 	return {
-		store: { slug: store.slug, name: store.name, timeZone: store.timeZone },
+		store: {
+			slug: store.slug,
+			name: store.name,
+			timeZone: store.timeZone,
+			// the store's clock without Intl on the screen (domain/zone.ts)
+			zone: zoneOffsets(store.timeZone, Date.now())
+		},
 		viewer: viewerOf({ principal, roles }),
 		head: board.head,
 		cards: board.cards,
