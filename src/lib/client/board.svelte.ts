@@ -105,10 +105,16 @@ export class BoardState {
 		return this.#shown.size;
 	}
 
-	/** A newer version of a card wins; an older one (a late or replayed fact) changes nothing. */
+	/**
+	 * A newer version of a card wins; an older one (a late or replayed fact) changes nothing, nor
+	 * does the same card again (a snapshot's copy of a card the page already shows keeps the
+	 * object the screen renders, so its element is not even looked at).
+	 */
 	#put(card: BoardCard): boolean {
 		const known = this.#committed.get(card.id);
-		if (known && card.version < known.version) return false;
+		if (known && (card.version < known.version || (card.version === known.version && same(known, card)))) {
+			return false;
+		}
 		this.#committed.set(card.id, card);
 		return true;
 	}
@@ -248,6 +254,15 @@ function insertInOrder(list: BoardCard[], card: BoardCard): BoardCard[] {
 		else high = mid;
 	}
 	return [...list.slice(0, low), card, ...list.slice(low)];
+}
+
+/** Whether two JSON values are equal (a card: flat fields and a few small objects). */
+function same(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	const ka = Object.keys(a);
+	if (ka.length !== Object.keys(b).length) return false;
+	return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function sameCards(a: BoardCard[], b: BoardCard[]): boolean {

@@ -69,6 +69,25 @@ describe('a screen’s board', () => {
 		expect(board.applied).toBe(3);
 	});
 
+	it('a snapshot keeps the cards the screen already shows as they are, and takes every changed one', () => {
+		const shown = [card(1), card(2), card(3, { column: 'ready' })];
+		const board = new BoardState(shown, 7);
+		const prep = board.columns.prep;
+		// the same cards, as new objects: nothing to render again, not even the column's list
+		board.replace([card(1), card(2), card(3, { column: 'ready' })], 7);
+		expect(board.columns.prep).toBe(prep);
+		expect(board.card(1)).toBe(shown[0]);
+		// same version, other content (a name changed elsewhere): the snapshot's copy wins
+		const renamed = card(2, { customerName: '李女士' });
+		board.replace([card(1), renamed, card(3, { column: 'ready' })], 8);
+		expect(board.card(2)).toBe(renamed);
+		expect(board.card(1)).toBe(shown[0]);
+		// a nested field counts too
+		const qc = card(3, { column: 'ready', qc: { self: true, lead: false, final: false } });
+		board.replace([card(1), renamed, qc], 9);
+		expect(board.card(3)).toBe(qc);
+	});
+
 	it('a page with the first screenful counts every card, then the snapshot makes it whole', () => {
 		const counts = { prep: 12, ready: 1, confirmed: 0, inBay: 0, qc: 0, wash: 0, handover: 0 };
 		const board = new BoardState([card(1), card(2), card(3, { column: 'ready' })], 7, counts);
