@@ -123,7 +123,7 @@ export async function moveCard(
 				...(to !== command.to ? { requested: command.to, customerConfirmed: true } : {})
 			};
 			// One statement: the store's next sequence number, the card, its event, its audit row and
-			// the idempotency record.
+			// the idempotency record (the event as logged: its JSON is sent once).
 			const [{ seq }] = await commitWith(tx<{ seq: number }[]>`
 				with next as (
 					insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
@@ -145,6 +145,7 @@ export async function moveCard(
 					select ${storeId}, last_seq, ${event.type}, ${card.id},
 						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
 					from next
+					returning payload
 				), audited as (
 					insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
 					select ${storeId}, ${card.id}, last_seq, ${actor.userId}, ${actor.label}, 'card.move',
@@ -152,9 +153,7 @@ export async function moveCard(
 					from next
 				), recorded as (
 					insert into command_results (store_id, idempotency_key, result)
-					select ${storeId}, ${command.idempotencyKey},
-						${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
-					from next
+					select ${storeId}, ${command.idempotencyKey}, payload from logged
 				)
 				select last_seq::int as seq from next`);
 			return { ok: true as const, data: { event: { seq, ...event }, replayed: false } };
