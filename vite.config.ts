@@ -82,8 +82,9 @@ function websocketOnlyEngine(): Plugin {
  * share modules; with the card page, review, TV, welcome and booking each sharing some of the
  * board's components and messages, the board loaded 34 files, most of a few hundred bytes, each
  * compressed on its own (4–5 KB more than the same code in a few files). Here, besides one chunk
- * per library (Svelte, SvelteKit, Socket.IO, dnd-kit, the paraglide runtime), what the board page
- * reaches of our own code and messages goes into three chunks:
+ * of what every page loads (Svelte, SvelteKit, Socket.IO — hooks.client.ts opens a board's socket
+ * —, the paraglide runtime) and one of dnd-kit, what the board page reaches of our own code and
+ * messages goes into three chunks:
  * - `common`: what the shell and the pages outside a store (home, sign-in, display pairing) use too;
  * - `board-shared`: what other pages of a store (card, review, TV, …) use too;
  * - `board`: the rest, the board's alone.
@@ -151,11 +152,12 @@ function boardChunks(): Plugin {
 				...options,
 				codeSplitting: {
 					groups: [
-						lib('svelte', /node_modules[\\/](svelte|esm-env|clsx)[\\/]/),
-						lib('kit', /node_modules[\\/](@sveltejs[\\/]kit|devalue)[\\/]|^\0vite/),
-						lib('socket', /node_modules[\\/](socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)[\\/]|engine-io-websocket-only/),
+						// what every page loads: one file
+						lib(
+							'runtime',
+							/node_modules[\\/](svelte|esm-env|clsx|@sveltejs[\\/]kit|devalue|socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)[\\/]|^\0vite|engine-io-websocket-only|paraglide[\\/]runtime/
+						),
 						lib('dnd', /node_modules[\\/](@dnd-kit|@dnd-kit-svelte|@preact)[\\/]/),
-						lib('i18n', /paraglide[\\/]runtime/),
 						{ name: 'common', priority: 15, test: group('common') },
 						{ name: 'board-shared', priority: 12, test: group('shared') },
 						{ name: 'board', priority: 10, test: group('board') }
