@@ -7,6 +7,7 @@
  * milliseconds) are only turned into dates, or dates into instants, through the store's IANA zone,
  * with Intl (no dependency). Pure: the current time is always a parameter.
  */
+import type { ZoneOffsets } from './zone';
 
 /** A store-local calendar date, `YYYY-MM-DD`. */
 export type DateKey = string;
@@ -111,6 +112,51 @@ function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
 		formatters.set(timeZone, format);
 	}
 	return format;
+}
+
+/** The offset of `timeZone` from UTC at `instant`, in minutes east of UTC. */
+export function utcOffset(instant: number, timeZone: string): number {
+	return Math.round((wallClock(instant, timeZone) - instant) / 60_000);
+}
+
+const offsetTables = new Map<string, ZoneOffsets>();
+
+/**
+ * The offsets of `timeZone` from `before` ms before `around` to `after` ms after it, every change
+ * to the minute (domain/zone.ts: what a screen reads its store's clock from). Zones change their
+ * offset a few times a year at most: the span is walked a day at a time and each change found is
+ * narrowed down by halving. Kept per zone and hour.
+ */
+export function zoneOffsets(timeZone: string, around: number, before = 40 * MS_PER_DAY, after = 200 * MS_PER_DAY): ZoneOffsets {
+	const MINUTE = 60_000;
+	const hour = Math.floor(around / 3_600_000) * 3_600_000;
+	const key = `${timeZone} ${hour} ${before} ${after}`;
+	const kept = offsetTables.get(key);
+	if (kept) return kept;
+	// whole minutes: every offset in use is, and a change happens on one
+	const from = Math.floor((hour - before) / MINUTE) * MINUTE;
+	const until = hour + 3_600_000 + after;
+	const changes: [number, number][] = [[from, utcOffset(from, timeZone)]];
+	for (let t = from; t < until; ) {
+		const next = Math.min(t + MS_PER_DAY, until);
+		const at = changes[changes.length - 1][1];
+		if (utcOffset(next, timeZone) !== at) {
+			// the first minute in (t, next] with another offset
+			let lo = t;
+			let hi = next;
+			while (hi - lo > MINUTE) {
+				const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+				if (utcOffset(mid, timeZone) === at) lo = mid;
+				else hi = mid;
+			}
+			changes.push([hi, utcOffset(hi, timeZone)]);
+			t = hi;
+		} else t = next;
+	}
+	const table = { from, until, changes };
+	if (offsetTables.size > 100) offsetTables.clear();
+	offsetTables.set(key, table);
+	return table;
 }
 
 /** The wall clock in `timeZone` at `instant`, read as if it were UTC (epoch ms). */

@@ -2,7 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { getServices } from '$lib/server/services';
 import { requirePageAccess, viewerOf } from '$lib/server/http/access';
 import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
-import { zoneOffsets } from '$lib/domain/zone';
+import { zoneOffsets } from '$lib/domain/calendar';
 
 /**
  * The data of a board page (the board and the wall TV): the access check (`board:view`), the

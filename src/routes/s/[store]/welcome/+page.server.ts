@@ -3,7 +3,7 @@ import { getServices } from '$lib/server/services';
 import * as welcome from '$lib/server/db/welcome';
 import { renewDisplayCookie } from '$lib/server/auth/displayCookie';
 import type { PageServerLoad } from './$types';
-import { zoneOffsets } from '$lib/domain/zone';
+import { zoneOffsets } from '$lib/domain/calendar';
 
 export const load: PageServerLoad = async (event) => {
 	const { store, principal } = await requirePageAccess(event, event.params.store, 'welcome:view');
