@@ -128,6 +128,33 @@ test('a cold load opens one socket, as the page is parsed, and the app takes it 
 	await context.close();
 });
 
+test('when the early socket is lost after its handshake, before the app takes it, the app opens its own and syncs', async ({ browser }) => {
+	const context = await browser.newContext(contextOptions());
+	const page = await context.newPage();
+	let seen = 0;
+	const connects: string[] = [];
+	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+		// the first WebSocket (the inline script's) is dropped right after it sent its handshake;
+		// the next ones go through
+		const first = ++seen === 1;
+		const server = ws.connectToServer();
+		ws.onMessage((message) => {
+			if (typeof message === 'string' && message.startsWith('40')) {
+				if (first) return void ws.close();
+				connects.push(message);
+			}
+			server.send(message);
+		});
+		server.onMessage((message) => ws.send(message));
+	});
+	await openBoard(page);
+	expect(seen).toBeGreaterThanOrEqual(2);
+	// the app's own socket sent its own handshake, with the board's first sync
+	expect(connects.length).toBeGreaterThanOrEqual(1);
+	expect(JSON.parse(connects[0].slice(2))).toEqual({ store: STORE, sync: { since: 0, full: true } });
+	await context.close();
+});
+
 test('the page shows the first screenful with every count; its first sync brings the rest', async ({
 	page,
 	request

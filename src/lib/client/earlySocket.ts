@@ -24,8 +24,10 @@ export interface EarlySocket {
 	store: string;
 	/** the socket.io CONNECT (with the board's handshake) went out */
 	connectSent: boolean;
-	/** a transport took it over */
+	/** a transport asked for it (it is then never handed out, nor closed by the script, again) */
 	claimed?: boolean;
+	/** a transport took it over (it was still open or opening) */
+	adopted?: boolean;
 	/** the socket that took it over has skipped its own CONNECT */
 	connectTaken?: boolean;
 }
@@ -52,19 +54,24 @@ function claim(uri: string): EarlySocket | undefined {
 			return false;
 		}
 	})();
-	if (sameEndpoint && found.ws.readyState <= WebSocket.OPEN) return found;
+	if (sameEndpoint && found.ws.readyState <= WebSocket.OPEN) {
+		found.adopted = true;
+		return found;
+	}
 	found.ws.close();
 	return undefined;
 }
 
 /**
- * For the socket whose handshake is about to be sent (socket.io-client's `auth` callback): true,
- * once, when that socket took over the early WebSocket whose CONNECT, for `store`, already went
- * out; the socket then must not send its own (the server answers the early one).
+ * For the socket whose handshake is about to be sent (socket.io-client's `auth` callback), over
+ * the WebSocket `current`: true, once, when that is the early WebSocket, still open, and its
+ * CONNECT for `store` already went out; the socket then must not send its own (the server answers
+ * the early one). Any other connection (a new WebSocket, a reconnect) sends its own.
  */
-export function takeEarlyConnect(store: string): boolean {
+export function takeEarlyConnect(store: string, current: unknown): boolean {
 	const found = early();
-	if (!found?.claimed || found.connectTaken || !found.connectSent || found.store !== store) return false;
+	if (!found?.adopted || found.connectTaken || !found.connectSent || found.store !== store) return false;
+	if (current !== found.ws || found.ws.readyState !== WebSocket.OPEN) return false;
 	found.connectTaken = true;
 	return true;
 }

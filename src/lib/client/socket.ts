@@ -52,8 +52,10 @@ function open(store: string, first?: SyncRequest): OpenedBoardSocket {
 	const socket: BoardSocket = io({
 		transports: ['websocket'],
 		auth: (send: (auth: SocketAuth) => void) => {
-			// the page's early socket (earlySocket.ts) already sent this handshake: its answer comes
-			if (!connected && first && takeEarlyConnect(store)) return;
+			// over the page's early WebSocket (earlySocket.ts) this handshake went out already: its
+			// answer comes
+			const ws = (socket.io.engine?.transport as { ws?: unknown } | undefined)?.ws;
+			if (!connected && first && takeEarlyConnect(store, ws)) return;
 			send(connected || !first ? { store } : { store, sync: first });
 		}
 	});
