@@ -38,8 +38,9 @@ const early = (): EarlySocket | undefined =>
 		: (window as unknown as { __wbEarlySocket?: EarlySocket }).__wbEarlySocket;
 
 /**
- * The early socket, once, for a transport about to open `uri` for `store`'s board: still
- * connecting or open, to this host's Socket.IO path. Anything else closes it.
+ * The early socket, once, for the first transport about to open `uri` (on a board page, the
+ * board's own socket, opened ahead for the page's store by hooks.client.ts): still connecting or
+ * open, to the same Socket.IO endpoint. Otherwise it is closed.
  */
 function claim(uri: string): EarlySocket | undefined {
 	const found = early();
