@@ -4,6 +4,7 @@ import { createRealtime, type Realtime } from './realtime/server';
 import { readConfig } from './config';
 import { startMaintenance } from './maintenance';
 import { Snapshots } from './board/snapshots';
+import { CardCache } from './board/cardCache';
 
 /**
  * The process-wide services: one `sql`, one Socket.IO server. They are kept on `globalThis`
@@ -14,6 +15,8 @@ export interface Services {
 	sql: Sql;
 	/** the boards last read, shared by page loads, the JSON API and socket catch-up */
 	snapshots: Snapshots;
+	/** the cards this instance saw last: a move of one at its version is one round trip */
+	cards: CardCache;
 	realtime: Realtime;
 	instanceName: string;
 	allowedOrigins: readonly string[];
@@ -41,10 +44,12 @@ export async function startServices(options: {
 	if (!databaseUrl) throw new Error('DATABASE_URL is not set');
 	const sql = connect(databaseUrl);
 	const instanceName = options.instanceName ?? config.instanceName;
-	const snapshots = new Snapshots(sql);
+	const cards = new CardCache();
+	const snapshots = new Snapshots(sql, cards);
 	const realtime = await createRealtime(options.httpServer, {
 		sql,
 		snapshots,
+		cards,
 		redisUrl: options.redisUrl ?? config.redisUrl,
 		instanceName,
 		allowedOrigins: config.allowedOrigins
@@ -53,6 +58,7 @@ export async function startServices(options: {
 	const services = {
 		sql,
 		snapshots,
+		cards,
 		realtime,
 		instanceName,
 		allowedOrigins: config.allowedOrigins,

@@ -20,6 +20,7 @@ const opened = cleanup();
 let db: TestDatabase;
 let store: FixtureStore;
 const screens: BoardSocket[] = [];
+const apps: App[] = [];
 let keys = 0;
 const nextKey = () => `race-${++keys}-${Date.now()}`;
 
@@ -27,7 +28,6 @@ beforeAll(async () => {
 	await requireRedis(redisUrl);
 	db = opened.add(await createTestDatabase(), (d) => d.drop());
 	store = await addStore(db.sql, { cards: 6 });
-	const apps: App[] = [];
 	for (const name of ['inst-a', 'inst-b']) {
 		// the races send far faster than a person; the per-socket rate limit has its own test
 		const rateLimit = { perSecond: 10_000, burst: 10_000 };
@@ -148,8 +148,14 @@ describe('moving the same card at once', () => {
 			}),
 			{ numRuns: 12 }
 		);
-		console.log(`[concurrency] random runs: ${JSON.stringify(outcome)}`);
+		const ways = apps.map((app) => app.realtime.cards.moves);
+		console.log(`[concurrency] random runs: ${JSON.stringify(outcome)}; moves by way, per instance: ${JSON.stringify(ways)}`);
 		expect(outcome.ok).toBeGreaterThan(0);
+		// both ways of moving raced here: the kept card's one round trip, and the read first
+		for (const way of ways) {
+			expect(way.direct).toBeGreaterThan(0);
+			expect(way.read).toBeGreaterThan(0);
+		}
 		expect(outcome.versionConflict).toBeGreaterThan(0);
 	});
 });

@@ -2,6 +2,7 @@ import type { BoardCard } from '$lib/domain/board';
 import { firstScreen, type FirstScreen } from '$lib/domain/firstScreen';
 import type { Sql } from '../db/connect';
 import * as board from '../db/board';
+import type { CardCache } from './cardCache';
 
 export interface Snapshot {
 	head: number;
@@ -30,6 +31,7 @@ const CAPACITY = 200;
  */
 export class Snapshots {
 	readonly #sql: Sql;
+	readonly #cards: CardCache | undefined;
 	readonly #kept = new Map<number, Snapshot>();
 	/** one rebuild per store at a time: screens reloading together after a move share it */
 	readonly #building = new Map<number, Promise<Snapshot>>();
@@ -37,8 +39,10 @@ export class Snapshots {
 	/** each kept board's first screenful, built once: the page loads of an unchanged board share it */
 	readonly #first = new WeakMap<Snapshot, FirstScreen>();
 
-	constructor(sql: Sql) {
+	/** `cards`: told every card of each board read (a move of one of them then needs no read) */
+	constructor(sql: Sql, cards?: CardCache) {
 		this.#sql = sql;
+		this.#cards = cards;
 	}
 
 	/**
@@ -77,6 +81,7 @@ export class Snapshots {
 		const promise = board
 			.snapshot(this.#sql, storeId)
 			.then((snap) => {
+				if (this.#cards) for (const card of snap.cards) this.#cards.see(card);
 				this.#keep(storeId, snap);
 				return snap;
 			})

@@ -19,6 +19,7 @@ import * as board from '../db/board';
 import * as stores from '../db/stores';
 import { moveCard } from '../board/move';
 import { Snapshots } from '../board/snapshots';
+import { CardCache } from '../board/cardCache';
 import { parse, parseMove, syncRequest } from '../board/commands';
 import { can, canMoveAny, type Role } from '$lib/domain/permissions';
 import { actorLabel, actorUserId, authenticate, COOKIES, rolesIn, type Principal } from '../auth/principal';
@@ -51,6 +52,8 @@ export interface RealtimeDeps {
 	sql: Sql;
 	/** the boards last read (shared with the pages); its own when not given */
 	snapshots?: Snapshots;
+	/** the cards this instance saw last (shared with the JSON API's moves); its own when not given */
+	cards?: CardCache;
 	redisUrl?: string;
 	instanceName: string;
 	/** the head heartbeat's interval; tests shorten it */
@@ -93,7 +96,8 @@ export const welcomeRoomOf = (storeId: number) => `welcome:${storeId}`;
  */
 export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 	const { sql } = deps;
-	const snapshots = deps.snapshots ?? new Snapshots(sql);
+	const cards = deps.cards ?? new CardCache();
+	const snapshots = deps.snapshots ?? new Snapshots(sql, cards);
 	const rateLimit = deps.rateLimit ?? RATE_LIMIT;
 	const io: BoardServer = new Server(httpServer, {
 		// websocket only: several instances need no sticky sessions
@@ -115,6 +119,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		io.adapter(createAdapter(pub, sub));
 		redis = { pub, sub };
 	}
+	watchEvents(io, (event) => cards.seeEvent(event));
 
 	// each fact under its own name (card:moved, card:created, ...), as the contract declares it
 	// Welcome boards re-read their page on a nudge: one nudge per store a second is plenty, and
@@ -267,12 +272,13 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 			}
 			let result: Ack<MoveResult>;
 			try {
-				result = await moveCard(sql, storeId, command.data, {
-					userId,
-					label: socket.data.label,
-					source,
-					mayMove: (move) => can(roles, 'card:move', move)
-				});
+				result = await moveCard(
+					sql,
+					storeId,
+					command.data,
+					{ userId, label: socket.data.label, source, mayMove: (move) => can(roles, 'card:move', move) },
+					cards
+				);
 			} catch (error) {
 				console.error('[card:move]', error);
 				// the COMMIT may or may not have happened: only a retry with the same key can tell
@@ -424,6 +430,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 
 	return {
 		io,
+		cards,
 		broadcast,
 		disconnectCredential,
 		async close() {
@@ -439,6 +446,34 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 }
 
 export type Realtime = Awaited<ReturnType<typeof createRealtime>>;
+
+type Packet = { type: number; data?: unknown[] };
+/** what socket.io-adapter 2.5's in-memory adapter calls once per broadcast, before its sockets */
+type Encoding = { _encode?: (this: unknown, packet: Packet, options: unknown) => unknown };
+
+/**
+ * Calls `seen` with every board event this instance broadcasts to its screens: its own, and the
+ * other instances' that reach it through the Redis adapter (which hands them to the in-memory
+ * broadcast when this instance has a screen of that store). Both pass the adapter's `_encode`,
+ * once per broadcast, which is where this listens: an internal of socket.io-adapter (2.5, pinned
+ * with socket.io 4.8). Should an upgrade rename it, moves only lose their one-round-trip way
+ * (cardCache.ts), and the cross-instance test that checks the cache learns fails.
+ */
+function watchEvents(io: BoardServer, seen: (event: BoardEvent) => void) {
+	const adapter = io.of('/').adapter as unknown as Encoding;
+	const encode = adapter._encode;
+	if (typeof encode !== 'function') {
+		console.warn('[realtime] socket.io-adapter has no _encode: moves will read the card first');
+		return;
+	}
+	adapter._encode = function (packet, options) {
+		const [name, event] = packet.data ?? [];
+		if (typeof name === 'string' && name.startsWith('card:') && (event as BoardEvent | undefined)?.card) {
+			seen(event as BoardEvent);
+		}
+		return encode.call(this, packet, options);
+	};
+}
 
 /** The roles each (user, store) holds now, group admin included, keyed `userId:storeId`. */
 async function storeRolesOf(sql: Sql, pairs: { userId: number; storeId: number }[]) {

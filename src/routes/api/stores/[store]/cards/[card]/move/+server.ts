@@ -41,13 +41,13 @@ export const POST: RequestHandler = async (event) => {
 	const command = parseMove({ ...body, cardId: Number(params.card) });
 	if (!command.ok) return refuse(command.error);
 
-	const { sql, realtime } = getServices();
+	const { sql, realtime, cards } = getServices();
 	const result = await moveCard(sql, store.id, command.data, {
 		userId: actorUserId(principal),
 		label: actorLabel(principal),
 		source: sourceOf(event),
 		mayMove: (move) => can(roles, 'card:move', move)
-	});
+	}, cards);
 	if (!result.ok) return refuse(result.error);
 	realtime.broadcast(store.id, result.data.event);
 	return json(result.data);
