@@ -61,7 +61,7 @@ async function main(config: Config) {
 	const stopEmbedded = database.stop;
 	const storeList = database.stores;
 
-	await startServices({ httpServer: http, databaseUrl: database.url });
+	const services = await startServices({ httpServer: http, databaseUrl: database.url });
 	const { handler } = (await import(pathToFileURL(buildHandler).href)) as {
 		handler: RequestListener;
 	};
@@ -77,7 +77,8 @@ async function main(config: Config) {
 	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
-		log('stopping');
+		const { direct, read } = services.cards.moves;
+		log(`stopping; moves since start: ${direct} in one round trip, ${read} read the card first`);
 		http.closeAllConnections();
 		await stopServices().catch(() => {});
 		await stopEmbedded?.().catch(() => {});

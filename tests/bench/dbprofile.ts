@@ -8,6 +8,7 @@
  */
 import postgres from 'postgres';
 import { moveCard } from '../../src/lib/server/board/move';
+import type { CardCache } from '../../src/lib/server/board/cardCache';
 import type { Column } from '../../src/lib/domain/board';
 import { nowMs, round, summarize, type Summary } from './stats';
 
@@ -21,13 +22,16 @@ const label = (q: string) => q.replace(/\s+/g, ' ').trim().slice(0, 60);
 
 export type Mover = (sql: postgres.Sql, store: MovableStore, i: number, tag: string) => Promise<boolean>;
 
-/** a mover that runs `move` (the app's moveCard, or another commit's: BENCH_BEFORE) */
+/**
+ * a mover that runs `move` (the app's moveCard, or another commit's: BENCH_BEFORE); with `cards`,
+ * the cards an instance holds (a card held at its version moves in one round trip)
+ */
 export const moverOf =
-	(move: typeof moveCard): Mover =>
+	(move: typeof moveCard, cards?: CardCache): Mover =>
 	async (sql, store, i, tag) => {
 		const card = store.cards[i % store.cards.length];
 		const to = (card.column === 'ready' ? 'confirmed' : 'ready') as Column;
-		const r = await move(sql, store.id, { cardId: card.id, to, expectedVersion: card.version, idempotencyKey: `${tag}-${card.id}-${card.version}` }, actor);
+		const r = await move(sql, store.id, { cardId: card.id, to, expectedVersion: card.version, idempotencyKey: `${tag}-${card.id}-${card.version}` }, actor, cards);
 		if (r.ok) {
 			card.version = r.data.event.card.version;
 			card.column = r.data.event.card.column;

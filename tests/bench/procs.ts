@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 /**
  * The processes the benchmark starts itself: each is recorded by PID and stopped by that PID in the
@@ -36,6 +36,7 @@ function track(name: string, child: ChildProcess, echo: boolean): Proc {
 	const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
 	// BENCH_PROC_LOG_DIR: every process's whole output also goes to <dir>/<name>.log
 	const logFile = process.env.BENCH_PROC_LOG_DIR ? path.join(process.env.BENCH_PROC_LOG_DIR, `${name}.log`) : undefined;
+	if (logFile) mkdirSync(path.dirname(logFile), { recursive: true });
 	const onData = (chunk: Buffer) => {
 		const text = chunk.toString();
 		if (logFile) appendFileSync(logFile, text);
