@@ -8,6 +8,7 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from '@
 import { mkdirSync } from 'node:fs';
 import { COLUMNS, type BoardCard, type Column } from '../../src/lib/domain/board';
 import { sortColumn } from '../../src/lib/domain/ordering';
+import { FIRST_CARDS } from '../../src/lib/domain/firstScreen';
 import { contextOptions } from './signedIn';
 
 const STORE = 'demo';
@@ -186,9 +187,9 @@ test('the page shows the first screenful with every count; its first sync brings
 	for (const column of COLUMNS) {
 		const all = sortColumn(before.filter((c) => c.column === column)).map((c) => c.id);
 		await expect(page.locator(`#column-${column} h2 .count`)).toHaveText(String(all.length));
-		expect(await shownOrder(page, column), column).toEqual(all.slice(0, 8));
+		expect(await shownOrder(page, column), column).toEqual(all.slice(0, FIRST_CARDS));
 	}
-	expect(before.filter((c) => c.column === 'prep').length).toBeGreaterThan(8);
+	expect(before.filter((c) => c.column === 'prep').length).toBeGreaterThan(FIRST_CARDS);
 
 	// a move elsewhere before the snapshot: its event reaches the screen first and applies on top
 	const moved = await movablePrepCard(request);
