@@ -78,6 +78,34 @@ function websocketOnlyEngine(): Plugin {
 }
 
 /**
+ * dnd-kit's default preset (its Accessibility plugin, whose announcements are English, and its
+ * keyboard sensor, which moves by pixels) is what a DragDropManager gets when it is given no
+ * sensors or plugins. The board always gives its own (src/lib/components/dnd/DndLayer.svelte: the
+ * pointer sensor, and the plugins it wants; the keyboard path and the spoken words are BoardUi's),
+ * so the preset is never used, but tree-shaking cannot see that: in the browser build it is empty,
+ * and both fall out of the drag-and-drop chunk. Fails the build if dnd-kit's source changed.
+ */
+function dndWithoutDefaultPreset(): Plugin {
+	const preset = `var defaultPreset = {
+  modifiers: [],
+  plugins: [Accessibility, AutoScroller, Cursor, Feedback, PreventSelection],
+  sensors: [PointerSensor, KeyboardSensor]
+};`;
+	return {
+		name: 'workshop-board-dnd-without-default-preset',
+		apply: 'build',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		transform(code, module) {
+			if (!/@dnd-kit[\\/]dom[\\/]index\.js$/.test(module)) return;
+			if (!code.includes(preset)) {
+				throw new Error('@dnd-kit/dom: its default preset is not where vite.config.ts looks for it');
+			}
+			return code.replace(preset, 'var defaultPreset = { modifiers: [], plugins: [], sensors: [] };');
+		}
+	};
+}
+
+/**
  * The board route's chunks. Rolldown's automatic splitting makes one chunk per set of routes that
  * share modules; with the card page, review, TV, welcome and booking each sharing some of the
  * board's components and messages, the board loaded 34 files, most of a few hundred bytes, each
@@ -180,6 +208,7 @@ export default defineConfig({
 		sveltekit(),
 		realtimeInDev(),
 		websocketOnlyEngine(),
+		dndWithoutDefaultPreset(),
 		boardChunks()
 	],
 	server: { port: 3000 },
