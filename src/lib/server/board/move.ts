@@ -134,18 +134,7 @@ async function moveKept(
 					|| jsonb_build_object('columnEnteredAt', iso_utc(now()))) as payload
 			from next cross join board_card_view v
 			where v.id = ${command.cardId}
-		), logged as (
-			insert into board_events (store_id, seq, type, card_id, payload)
-			select ${storeId}, last_seq, 'card:moved', ${command.cardId}, payload from event
-		), audited as (
-			insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
-			select ${storeId}, ${command.cardId}, last_seq, ${actor.userId}, ${actor.label}, 'card.move',
-				${sql.json(audit)}, ${actor.source}
-			from event
-		), recorded as (
-			insert into command_results (store_id, idempotency_key, result)
-			select ${storeId}, ${command.idempotencyKey}, payload from event
-		)
+		), ${written(sql, storeId, command, actor, audit)}
 		select payload as event from event`;
 	return row ? { event: row.event, replayed: false } : null;
 }
@@ -244,8 +233,7 @@ async function moveRead(
 			rework: check.rework,
 			...(to !== command.to ? { requested: command.to, customerConfirmed: true } : {})
 		};
-		// One statement: the store's next sequence number, the card, its event, its audit row and
-		// the idempotency record (the event as logged: its JSON is sent once).
+		// One statement: the store's next sequence number, the card, and what `written` writes.
 		const [{ seq }] = await commitWith(tx<{ seq: number }[]>`
 			with next as (
 				insert into store_sequences (store_id, last_seq) values (${storeId}, 1)
@@ -262,24 +250,34 @@ async function moveRead(
 					prep_due_at = ${prepDueAt},
 					updated_at = now()
 				where id = ${card.id}
-			), logged as (
-				insert into board_events (store_id, seq, type, card_id, payload)
-				select ${storeId}, last_seq, ${event.type}, ${card.id},
-					${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq)
+			), event as (
+				select last_seq, ${tx.json(event as never)}::jsonb || jsonb_build_object('seq', last_seq) as payload
 				from next
-				returning payload
-			), audited as (
-				insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
-				select ${storeId}, ${card.id}, last_seq, ${actor.userId}, ${actor.label}, 'card.move',
-					${tx.json(audit)}, ${actor.source}
-				from next
-			), recorded as (
-				insert into command_results (store_id, idempotency_key, result)
-				select ${storeId}, ${command.idempotencyKey}, payload from logged
-			)
+			), ${written(tx, storeId, command, actor, audit)}
 			select last_seq::int as seq from next`);
 		return { ok: true as const, data: { event: { seq, ...event }, replayed: false } };
 	});
+}
+
+/**
+ * What every committed move writes besides the card, as the CTEs of its one statement, from a CTE
+ * `event (last_seq, payload)` before them: the event in the store's log, its audit row, and the
+ * key's idempotency record (the event as logged: its JSON is sent once).
+ */
+function written(q: Sql, storeId: number, command: MoveCommand, actor: Actor, audit: object) {
+	return q`
+		logged as (
+			insert into board_events (store_id, seq, type, card_id, payload)
+			select ${storeId}, last_seq, 'card:moved', ${command.cardId}, payload from event
+		), audited as (
+			insert into audit_log (store_id, card_id, seq, actor_user_id, actor_label, action, detail, source)
+			select ${storeId}, ${command.cardId}, last_seq, ${actor.userId}, ${actor.label}, 'card.move',
+				${q.json(audit as never)}, ${actor.source}
+			from event
+		), recorded as (
+			insert into command_results (store_id, idempotency_key, result)
+			select ${storeId}, ${command.idempotencyKey}, payload from event
+		)`;
 }
 
 /**
