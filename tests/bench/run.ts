@@ -33,6 +33,7 @@ import { migrate } from '../../src/lib/server/db/migrate';
 import * as boardDb from '../../src/lib/server/db/board';
 import { moveCard } from '../../src/lib/server/board/move';
 import { CardCache } from '../../src/lib/server/board/cardCache';
+import { FIRST_CARDS } from '../../src/lib/domain/firstScreen';
 import { Snapshots } from '../../src/lib/server/board/snapshots';
 import { adminDatabaseUrl, databaseUrl } from '../adminUrl';
 import { createBenchSession, createFixture, type FixtureStore } from './fixture';
@@ -1177,7 +1178,7 @@ function printReport(
 		out.push(`of which the hydration data <script>: ${(r.render.hydrationScriptBytes / 1024).toFixed(1)} KB raw, ${(r.render.hydrationScriptGzipBytes / 1024).toFixed(1)} KB gzip, ${r.render.cardsInPageData} of ${r.render.cards} cards (the page is saved to /tmp/bench-board.html)`);
 		const fs = r.render.firstSync;
 		out.push(
-			`the page carries the first screenful (8 cards per column) and the counts; the rest comes with the screen's first board:sync { full: true }: ` +
+			`the page carries the first screenful (${FIRST_CARDS} cards per column) and the counts; the rest comes with the screen's first board:sync { full: true }: ` +
 				`${fs.kind} of ${fs.cards} cards, ${(fs.bytes / 1024).toFixed(1)} KB JSON on the WebSocket (uncompressed; ${(fs.gzipBytes / 1024).toFixed(1)} KB if gzipped), ` +
 				`emit → ack on loopback p50 ${fmt(fs.roundTrip.p50)} ms p99 ${fmt(fs.roundTrip.p99)} ms (${fs.roundTrip.n} syncs, board cache warm)`,
 			''
