@@ -72,7 +72,8 @@ const RENDER_WARMUP = 20;
 const FIRST_SYNCS = 30;
 const RENDER_REQUESTS = 200;
 const BIG_CARDS = 500;
-const BROWSER_LOADS = QUICK ? 4 : 12;
+/** BENCH_LOADS: cold loads of the board in Chromium (each side, with BENCH_BEFORE) */
+const BROWSER_LOADS = Number(process.env.BENCH_LOADS) || (QUICK ? 4 : 20);
 const REMOTE_MOVES = QUICK ? 20 : 200; // a p99 of 60 was the slowest one or two: one stray frame decided it
 const WORKERS = 2;
 /** BENCH_PHASES=render,browser (for instance) runs only those phases; default: all */

@@ -101,22 +101,26 @@ test('every column shows its cards in the board order, with counts', async ({ pa
 test('a cold load opens one socket, as the page is parsed, and the app takes it over', async ({ browser }) => {
 	const context = await browser.newContext(contextOptions());
 	const page = await context.newPage();
-	// every WebSocket the page opens, and the CONNECTs it sends
+	// every WebSocket the page opens, the CONNECTs it sends and the frames it gets
 	const sockets: string[] = [];
 	const connects: string[] = [];
+	const received: string[] = [];
 	page.on('websocket', (ws) => {
 		sockets.push(ws.url());
 		ws.on('framesent', ({ payload }) => {
 			if (typeof payload === 'string' && payload.startsWith('40')) connects.push(payload);
 		});
+		ws.on('framereceived', ({ payload }) => received.push(String(payload).slice(0, 40)));
 	});
 	await openBoard(page);
 	expect(await page.evaluate(() => (window as never as { __wbEarlySocket?: { claimed?: boolean } }).__wbEarlySocket?.claimed)).toBe(true);
 	expect(sockets).toHaveLength(1);
-	expect(sockets[0]).toMatch(/\/socket\.io\/\?EIO=4&transport=websocket$/);
-	// one handshake, the early one, with the board's first sync
-	expect(connects).toHaveLength(1);
-	expect(JSON.parse(connects[0].slice(2))).toEqual({ store: STORE, sync: { since: 0, full: true } });
+	// the URL names the board: the server makes the handshake, with the board's first sync, as
+	// the socket opens, and the page sends none of its own
+	expect(sockets[0]).toMatch(new RegExp(`/socket\\.io/\\?EIO=4&transport=websocket&board=${STORE}$`));
+	expect(connects).toEqual([]);
+	expect(received.slice(0, 3).map((f) => f.slice(0, 4))).toEqual(['0{"s', '40{"', '42["']);
+	expect(received[2]).toMatch(/^42\["board:synced"/);
 	// and the board is live on it: a move elsewhere shows up
 	const request = context.request;
 	const card = await movablePrepCard(request);
@@ -135,18 +139,18 @@ test('when the early socket is lost after its handshake, before the app takes it
 	let seen = 0;
 	const connects: string[] = [];
 	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-		// the first WebSocket (the inline script's) is dropped right after it sent its handshake;
-		// the next ones go through
+		// the first WebSocket (the inline script's) is dropped right after the server made its
+		// handshake (its URL names the board); the next ones go through
 		const first = ++seen === 1;
 		const server = ws.connectToServer();
 		ws.onMessage((message) => {
-			if (typeof message === 'string' && message.startsWith('40')) {
-				if (first) return void ws.close();
-				connects.push(message);
-			}
+			if (typeof message === 'string' && message.startsWith('40')) connects.push(message);
 			server.send(message);
 		});
-		server.onMessage((message) => ws.send(message));
+		server.onMessage((message) => {
+			if (first && typeof message === 'string' && message.startsWith('40')) return void ws.close();
+			ws.send(message);
+		});
 	});
 	await openBoard(page);
 	expect(seen).toBeGreaterThanOrEqual(2);
@@ -160,17 +164,15 @@ test('the page shows the first screenful with every count; its first sync brings
 	page,
 	request
 }) => {
-	// the first sync rides on the socket's handshake (SocketAuth.sync); its answer, board:synced,
-	// waits here until the test lets it go
+	// the first sync rides on the socket's handshake (the server makes it for the page's early
+	// socket, with SocketAuth.sync); its answer, board:synced, waits here until the test lets it go
 	const held: (() => void)[] = [];
 	let hold = true;
-	const syncs: string[] = [];
+	const urls: string[] = [];
 	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+		urls.push(ws.url());
 		const server = ws.connectToServer();
-		ws.onMessage((message) => {
-			if (typeof message === 'string' && /^40.*"sync"|"board:sync"/.test(message)) syncs.push(message);
-			server.send(message);
-		});
+		ws.onMessage((message) => server.send(message));
 		server.onMessage((message) => {
 			if (hold && typeof message === 'string' && message.startsWith('42["board:synced"')) {
 				return void held.push(() => ws.send(message));
@@ -182,7 +184,8 @@ test('the page shows the first screenful with every count; its first sync brings
 	await page.goto(`/s/${STORE}/board`);
 	await expect(page.getByRole('status', { name: /在线|Online/ })).toBeVisible();
 	await expect.poll(() => held.length).toBe(1);
-	expect(syncs[0]).toContain('"full":true');
+	// the early socket's URL names the board: the server's handshake for it asks for the whole board
+	expect(urls).toEqual([expect.stringMatching(new RegExp(`&board=${STORE}$`))]);
 	// before the rest arrives: a screenful of each column, and the server's counts in the header
 	for (const column of COLUMNS) {
 		const all = sortColumn(before.filter((c) => c.column === column)).map((c) => c.id);

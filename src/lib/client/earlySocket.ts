@@ -5,9 +5,11 @@
  * server-rendered screen and loading and running the modules; only then does the app open its
  * socket, and the socket's three answers (engine.io open, socket.io CONNECT, the first sync) then
  * wait behind hydration. So a small inline script in `src/app.html` (kept in step with this file)
- * opens the WebSocket as the page's head is parsed, sends the socket.io CONNECT with the board's
- * handshake (`SocketAuth`: the store, and the first sync `{ since: 0, full: true }`) as soon as
- * engine.io opens, and keeps every frame it receives. The browser build's engine.io WebSocket
+ * opens the WebSocket as the page's head is parsed, and keeps every frame it receives. Its URL
+ * names the board (`EARLY_BOARD_PARAM`): the server makes the socket.io CONNECT with the board's
+ * handshake (`SocketAuth`: the store, and the first sync `{ since: 0, full: true }`) as the socket
+ * opens, so the handshake does not wait for the page's main thread either (engine.io's open
+ * packet, on which the page would send it, is only read once the first screen is laid out). The browser build's engine.io WebSocket
  * transport (`vite.config.ts`, websocketOnlyEngine) is `adoptingTransport(WS)`: the app's first
  * board socket takes that WebSocket over instead of opening one, and replays the kept frames in
  * order, so Socket.IO sees exactly the conversation it would have had, only earlier. Its own
@@ -22,7 +24,7 @@ export interface EarlySocket {
 	queue: unknown[];
 	/** the store whose board the handshake named */
 	store: string;
-	/** the socket.io CONNECT (with the board's handshake) went out */
+	/** the socket.io CONNECT (with the board's handshake) is taken care of: the server makes it */
 	connectSent: boolean;
 	/** a transport asked for it (it is then never handed out, nor closed by the script, again) */
 	claimed?: boolean;

@@ -182,6 +182,7 @@ export class LiveBoard {
 				// ready means the whole board: a partial one (an older snapshot was ignored) asks again
 				// with the next heartbeat
 				if (this.board.partial) return;
+				if (!this.synced) performance.mark('wb:synced');
 				this.synced = true;
 				if (data.head > this.board.applied) this.#syncAgain = true;
 			} while (this.#syncAgain && socket.connected);

@@ -306,6 +306,15 @@ export interface SocketAuth {
 	sync?: SyncRequest;
 }
 
+/**
+ * A board page's early WebSocket (src/app.html) names its store in the engine.io URL,
+ * `/socket.io/?EIO=4&transport=websocket&board=<store>`, and sends no CONNECT: the server makes it,
+ * as the socket opens, with the handshake `{ store, sync: { since: 0, full: true } }`, and checks
+ * it like any other. So the handshake does not wait for the page's main thread, which is busy
+ * laying out the first screen when engine.io's open packet arrives.
+ */
+export const EARLY_BOARD_PARAM = 'board';
+
 /** Why a handshake was refused: the `message` of the client's `connect_error`. */
 export type HandshakeError =
 	| 'originNotAllowed'

@@ -4,7 +4,8 @@
  * and refuses a malformed one the same way. A handshake without it gets no `board:synced`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, SyncResult } from '$lib/realtime/contract';
+import { WebSocket } from 'ws';
+import { EARLY_BOARD_PARAM, type Ack, type SyncResult } from '$lib/realtime/contract';
 import { moveCard } from '$lib/server/board/move';
 import { redisUrl } from '../../adminUrl';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -86,5 +87,94 @@ describe('a sync carried by the handshake', () => {
 		});
 		await syncBoard(socket, 0);
 		expect(synced).toBe(false);
+	});
+});
+
+/**
+ * A board page's early WebSocket (src/app.html) names its board in the URL and sends nothing: the
+ * server makes the CONNECT, with the board's first sync, as the socket opens (EARLY_BOARD_PARAM).
+ * A raw WebSocket here, as the page's inline script opens it: every frame it gets, in order.
+ */
+describe('a board named in the socket URL (the page’s early socket)', () => {
+	/** Opens a raw engine.io WebSocket; `frames` fills as they come. */
+	function rawSocket(query: string, headers: Record<string, string>) {
+		const url = `${app.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket${query}`;
+		const ws = opened.add(new WebSocket(url, { headers }), (w) => w.terminate());
+		const frames: string[] = [];
+		const waiters: (() => void)[] = [];
+		ws.on('message', (data) => {
+			frames.push(String(data));
+			for (const wake of waiters.splice(0)) wake();
+		});
+		/** resolves with the frames once `n` have come (or rejects after `ms`) */
+		const first = (n: number, ms = 5_000) =>
+			new Promise<string[]>((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error(`${frames.length} of ${n} frames: ${frames.join(' | ').slice(0, 300)}`)), ms);
+				const check = () => {
+					if (frames.length >= n) {
+						clearTimeout(timer);
+						resolve(frames.slice(0, n));
+					} else waiters.push(check);
+				};
+				check();
+			});
+		return { ws, frames, first };
+	}
+	const asPage = () => ({ cookie: store.cookie, origin: app.url });
+	const board = (slug: string) => `&${EARLY_BOARD_PARAM}=${encodeURIComponent(slug)}`;
+
+	it('opens, is accepted and gets the whole board without sending a frame, then hears moves', async () => {
+		const { ws, first } = rawSocket(board(store.slug), asPage());
+		const [open, connect, synced] = await first(3);
+		expect(open).toMatch(/^0\{"sid"/);
+		expect(connect).toMatch(/^40\{"sid"/);
+		const [name, answer] = JSON.parse(synced.slice(2)) as [string, Ack<SyncResult>];
+		expect(name).toBe('board:synced');
+		const db0 = await snapshot(db.sql, store.id);
+		if (!answer.ok || answer.data.kind !== 'snapshot') throw new Error(synced.slice(0, 300));
+		expect(answer.data.head).toBe(db0.head);
+		expect(answer.data.cards.map((c) => c.id).sort()).toEqual(db0.cards.map((c) => c.id).sort());
+		// in the store's room: a committed move arrives
+		const card = await readCard(db.sql, store.cardIds[2]);
+		const r = await moveCard(
+			db.sql,
+			store.id,
+			{ cardId: card.id, to: card.column === 'prep' ? 'ready' : 'prep', expectedVersion: card.version, idempotencyKey: `early-${card.id}-${card.version}` },
+			{ userId: null, label: 'test', source: 'test' }
+		);
+		if (!r.ok) throw new Error(JSON.stringify(r));
+		app.realtime.broadcast(store.id, r.data.event);
+		const frames = await first(4);
+		expect(JSON.parse(frames[3].slice(2))).toEqual(['card:moved', expect.objectContaining({ seq: r.data.event.seq })]);
+		// and it speaks socket.io as any socket: a board:sync with an ack
+		ws.send(`421["board:sync",{"since":${r.data.event.seq}}]`);
+		const [, , , , ack] = await first(5);
+		expect(ack).toMatch(/^431\[\{"ok":true,"data":\{"kind":"events"/);
+	});
+
+	it('is checked like any handshake: no credential, another origin, an unknown or over-long store', async () => {
+		const refusals = await Promise.all(
+			[
+				rawSocket(board(store.slug), { origin: app.url }),
+				rawSocket(board(store.slug), { cookie: store.cookie, origin: 'http://evil.example' }),
+				rawSocket(board('no-such-store'), asPage()),
+				rawSocket(board('x'.repeat(41)), asPage())
+			].map(async (s) => (await s.first(2))[1])
+		);
+		expect(refusals.map((f) => JSON.parse(f.slice(2)).message)).toEqual([
+			'unauthenticated',
+			'originNotAllowed',
+			'storeNotFound',
+			'storeNotFound'
+		]);
+	});
+
+	it('without it the server waits for the client’s own CONNECT, as before', async () => {
+		const { ws, frames, first } = rawSocket('', asPage());
+		await first(1);
+		await new Promise((r) => setTimeout(r, 300));
+		expect(frames).toHaveLength(1);
+		ws.send(`40${JSON.stringify({ store: store.slug })}`);
+		expect((await first(2))[1]).toMatch(/^40\{"sid"/);
 	});
 });

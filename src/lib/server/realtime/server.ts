@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import {
+	EARLY_BOARD_PARAM,
 	HEARTBEAT_MS,
 	MAX_REPLAY_EVENTS,
 	type Ack,
@@ -12,6 +13,7 @@ import {
 	type CommandError,
 	type HandshakeError,
 	type ServerToClientEvents,
+	type SocketAuth,
 	type SyncResult
 } from '$lib/realtime/contract';
 import type { Sql } from '../db/connect';
@@ -86,6 +88,14 @@ export const credentialRoom = ({ kind, id }: Credential) => `${kind}:${id}`;
 /** Far more than a person dragging cards; a script flooding one socket is slowed down. */
 const RATE_LIMIT = { perSecond: 20, burst: 40 };
 
+/** The store an early board socket's URL names (EARLY_BOARD_PARAM), if it names one. */
+export function earlyBoard(url: string | undefined): string | undefined {
+	if (!url) return undefined;
+	const query = url.indexOf('?');
+	if (query < 0) return undefined;
+	return new URLSearchParams(url.slice(query + 1)).get(EARLY_BOARD_PARAM) ?? undefined;
+}
+
 export const roomOf = (storeId: number) => `store:${storeId}`;
 /** the welcome boards of a store: told that something changed, never sent a card */
 export const welcomeRoomOf = (storeId: number) => `welcome:${storeId}`;
@@ -104,6 +114,17 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 		transports: ['websocket'],
 		maxHttpBufferSize: 16 * 1024,
 		serveClient: false
+	});
+
+	// A board page's early socket names its board in the URL (EARLY_BOARD_PARAM): its CONNECT,
+	// with the board's first sync, is made here as the socket opens (socket.io's own handler of this
+	// event, registered when the server was built, has already set the connection up); the
+	// handshake below checks it like any other.
+	io.engine.on('connection', (conn: { request: { url?: string }; emit(event: 'data', data: string): void }) => {
+		const store = earlyBoard(conn.request.url);
+		if (store !== undefined) {
+			conn.emit('data', '0' + JSON.stringify({ store, sync: { since: 0, full: true } } satisfies SocketAuth));
+		}
 	});
 
 	let redis: { pub: Redis; sub: Redis } | undefined;
