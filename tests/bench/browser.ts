@@ -81,6 +81,12 @@ export interface LoadTiming {
 	socketCreated: Summary;
 	engineOpen: Summary;
 	firstSyncAnswered: Summary;
+	/**
+	 * the page's own steps, p50 from navigation start: DOMContentLoaded, first contentful paint, and
+	 * the app's marks (hooks.client.ts, BoardScreen, LiveBoard): the app starts, the board begins
+	 * to hydrate, it has hydrated, its first sync is applied
+	 */
+	steps: Record<string, Summary>;
 	runs: number;
 	cardSelector: string | null;
 }
@@ -151,7 +157,8 @@ export async function measureLoads(browser: Browser, urls: string[], runs: numbe
 		signal: 'data-board-ready' as LoadTiming['signal'],
 		preferAttr: true,
 		cardSelector: null as string | null,
-		jsUrls: new Set<string>()
+		jsUrls: new Set<string>(),
+		steps: {} as Record<string, number[]>
 	}));
 	for (let i = 0; i < runs; i++) {
 		for (const [k, url] of urls.entries()) {
@@ -172,8 +179,14 @@ export async function measureLoads(browser: Browser, urls: string[], runs: numbe
 			const t = await page.evaluate(() => {
 				type Marks = { ready: number | null; sioConnect: number | null; loadEnd: number | null; wsNew: number | null; eioOpen: number | null; syncAck: number | null };
 				const b = (window as never as { __bench: Marks }).__bench;
-				return { ready: b.ready, sio: b.sioConnect, load: b.loadEnd, wsNew: b.wsNew, eioOpen: b.eioOpen, syncAck: b.syncAck };
+				const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+				const steps: Record<string, number> = {};
+				if (nav) steps.domContentLoaded = nav.domContentLoadedEventStart;
+				for (const e of performance.getEntriesByType('paint')) if (e.name === 'first-contentful-paint') steps.firstContentfulPaint = e.startTime;
+				for (const e of performance.getEntriesByType('mark')) if (e.name.startsWith('wb:')) steps[e.name] = e.startTime;
+				return { ready: b.ready, sio: b.sioConnect, load: b.loadEnd, wsNew: b.wsNew, eioOpen: b.eioOpen, syncAck: b.syncAck, steps };
 			});
+			for (const [name, at] of Object.entries(t.steps)) (m.steps[name] ??= []).push(at);
 			if (i === 0) {
 				await sleep(500);
 				m.cardSelector = await page.evaluate(() => {
@@ -210,6 +223,7 @@ export async function measureLoads(browser: Browser, urls: string[], runs: numbe
 				socketCreated: summarize(m.wsNew),
 				engineOpen: summarize(m.eioOpen),
 				firstSyncAnswered: summarize(m.syncAck),
+				steps: Object.fromEntries(Object.entries(m.steps).map(([k, v]) => [k, summarize(v)])),
 				runs,
 				cardSelector: m.cardSelector
 			},

@@ -1189,6 +1189,9 @@ function printReport(
 		out.push(`-- Chromium (${r.loads.timing.runs} cold loads) --`);
 		out.push(`navigation start → ready [${r.loads.timing.signal}]: p50 ${fmt(r.loads.timing.ready.p50)} ms, p90 ${fmt(r.loads.timing.ready.p90)} ms, max ${fmt(r.loads.timing.ready.max)} ms; load event p50 ${fmt(r.loads.timing.loadEvent.p50)} ms; socket.io connected p50 ${fmt(r.loads.timing.socketConnected.p50)} ms`);
 		out.push(`the socket's steps, p50 from navigation start: WebSocket created ${fmt(r.loads.timing.socketCreated.p50)} ms, engine.io open ${fmt(r.loads.timing.engineOpen.p50)} ms, socket.io CONNECT ${fmt(r.loads.timing.socketConnected.p50)} ms, first board:sync answered ${fmt(r.loads.timing.firstSyncAnswered.p50)} ms`);
+		const steps = r.loads.timing.steps;
+		const step = (name: string, label: string) => (steps[name] ? `${label} ${fmt(steps[name].p50)} ms` : `${label} (not marked)`);
+		out.push(`the page's steps, p50 from navigation start: ${[step('domContentLoaded', 'DOMContentLoaded'), step('firstContentfulPaint', 'first contentful paint'), step('wb:init', 'app starts (wb:init)'), step('wb:board', 'board hydration begins (wb:board)'), step('wb:hydrated', 'hydrated (wb:hydrated)'), step('wb:synced', 'first sync applied (wb:synced)')].join(', ')}`);
 		if (r.beforeLoads) {
 			const b = r.beforeLoads.timing;
 			out.push(`before (${BEFORE}), loads alternating with the above: ready p50 ${fmt(b.ready.p50)} ms, p90 ${fmt(b.ready.p90)} ms, max ${fmt(b.ready.max)} ms; load event p50 ${fmt(b.loadEvent.p50)} ms; its socket's steps p50: WebSocket created ${fmt(b.socketCreated.p50)} ms, engine.io open ${fmt(b.engineOpen.p50)} ms, socket.io CONNECT ${fmt(b.socketConnected.p50)} ms, first board:sync answered ${fmt(b.firstSyncAnswered.p50)} ms; JS ${(r.beforeLoads.js.gzip / 1024).toFixed(1)} KB gzip`);
