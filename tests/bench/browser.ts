@@ -302,7 +302,8 @@ export async function measureRemoteMoves(
 		const heard = readyHeard(page, 10_000);
 		await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
 		await waitReady(page, true, 10_000, heard).catch(() => undefined);
-		await sleep(300);
+		// the rest of the board renders in slices after ready, and the drag layer loads: let them finish
+		await sleep(2_000);
 		const cdp = await context.newCDPSession(page);
 		await cdp.send('Performance.enable');
 		const metrics = async () => {
