@@ -164,7 +164,7 @@ class Advisors {
 			// an advisor's screen loaded its board before it moves a card: its first sync (the whole
 			// board) comes with the handshake, as the board page's does; the baseline has no board
 			const loadsBoard = ep.tag !== 2;
-			const auth = loadsBoard ? { ...ep.auth(slug), sync: { since: 0, full: true } } : ep.auth(slug);
+			const auth = loadsBoard ? { ...ep.auth(slug), sync: { since: 0, full: true, sparse: true } } : ep.auth(slug);
 			const socket = openSocket(ep.url, auth, ep.headers, 20_000);
 			socket.on('card:moved', (event: { card: { id: number; version: number } }) => {
 				const t = nowMs();
@@ -515,11 +515,11 @@ interface RenderResult {
 	/** cards in the page's hydration data (the first screenful), of BIG_CARDS */
 	cardsInPageData: number;
 	/**
-	 * The rest of the board: the screen's first `board:sync { since, full: true }`, answered with
+	 * The rest of the board: the screen's first `board:sync { since, full: true, sparse: true }`, answered with
 	 * the whole board as a snapshot. Its ack as JSON (what the WebSocket frame carries, uncompressed:
 	 * per-message deflate is off) and emit → ack on loopback (server time + transfer + client parse).
 	 */
-	firstSync: { kind: string; cards: number; bytes: number; gzipBytes: number; roundTrip: Summary };
+	firstSync: { kind: string; cards: number; bytes: number; gzipBytes: number; wholeBytes: number; roundTrip: Summary };
 }
 
 interface Target {
@@ -891,11 +891,14 @@ async function main() {
 		let syncAck: { ok: boolean; data?: { kind: string; cards?: unknown[] } } = { ok: false };
 		for (let i = 0; i < FIRST_SYNCS; i++) {
 			const t0 = nowMs();
-			syncAck = await syncSocket.timeout(10_000).emitWithAck('board:sync', { since: 0, full: true });
+			// as the board's screens ask: the cards sparse (domain/sparseCard.ts)
+			syncAck = await syncSocket.timeout(10_000).emitWithAck('board:sync', { since: 0, full: true, sparse: true });
 			syncTimes.push(nowMs() - t0);
 			// the server allows a socket 20 commands/s: stay under it
 			await sleep(60);
 		}
+		// and once with the cards whole, as an integration gets them, for the size
+		const wholeAck = await syncSocket.timeout(10_000).emitWithAck('board:sync', { since: 0, full: true });
 		syncSocket.close();
 		const syncJson = Buffer.from(JSON.stringify(syncAck));
 		writeFileSync('/tmp/bench-board.html', html);
@@ -926,6 +929,7 @@ async function main() {
 				cards: syncAck.data?.cards?.length ?? 0,
 				bytes: syncJson.length,
 				gzipBytes: gzipSync(syncJson, { level: 6 }).length,
+				wholeBytes: Buffer.byteLength(JSON.stringify(wholeAck)),
 				roundTrip: summarize(syncTimes)
 			}
 		};
@@ -1179,8 +1183,8 @@ function printReport(
 		out.push(`of which the hydration data <script>: ${(r.render.hydrationScriptBytes / 1024).toFixed(1)} KB raw, ${(r.render.hydrationScriptGzipBytes / 1024).toFixed(1)} KB gzip, ${r.render.cardsInPageData} of ${r.render.cards} cards (the page is saved to /tmp/bench-board.html)`);
 		const fs = r.render.firstSync;
 		out.push(
-			`the page carries the first screenful (${FIRST_CARDS} cards per column) and the counts; the rest comes with the screen's first board:sync { full: true }: ` +
-				`${fs.kind} of ${fs.cards} cards, ${(fs.bytes / 1024).toFixed(1)} KB JSON on the WebSocket (uncompressed; ${(fs.gzipBytes / 1024).toFixed(1)} KB if gzipped), ` +
+			`the page carries the first screenful (${FIRST_CARDS} cards per column) and the counts; the rest comes with the screen's first board:sync { full: true, sparse: true }: ` +
+				`${fs.kind} of ${fs.cards} cards, ${(fs.bytes / 1024).toFixed(1)} KB JSON on the WebSocket (uncompressed; ${(fs.gzipBytes / 1024).toFixed(1)} KB if gzipped; the cards whole, as without sparse: ${(fs.wholeBytes / 1024).toFixed(1)} KB), ` +
 				`emit → ack on loopback p50 ${fmt(fs.roundTrip.p50)} ms p99 ${fmt(fs.roundTrip.p99)} ms (${fs.roundTrip.n} syncs, board cache warm)`,
 			''
 		);

@@ -156,7 +156,7 @@ test('when the early socket is lost after its handshake, before the app takes it
 	expect(seen).toBeGreaterThanOrEqual(2);
 	// the app's own socket sent its own handshake, with the board's first sync
 	expect(connects.length).toBeGreaterThanOrEqual(1);
-	expect(JSON.parse(connects[0].slice(2))).toEqual({ store: STORE, sync: { since: 0, full: true } });
+	expect(JSON.parse(connects[0].slice(2))).toEqual({ store: STORE, sync: { since: 0, full: true, sparse: true } });
 	await context.close();
 });
 

@@ -9,7 +9,7 @@ import type {
 	SyncRequest,
 	SyncResult
 } from '$lib/realtime/contract';
-import { MAX_REPLAY_EVENTS } from '$lib/realtime/contract';
+import { MAX_REPLAY_EVENTS, snapshotCards } from '$lib/realtime/contract';
 import type { BoardState } from './board.svelte';
 import { openBoardLink, type BoardSocket, type OpenedBoardSocket } from './socket';
 import { newKey } from './keys';
@@ -141,7 +141,7 @@ export class LiveBoard {
 	/** what this screen's `board:sync` asks for now */
 	#request(): SyncRequest {
 		// a partial board asks for the whole board, whatever it missed (undefined is not sent)
-		return { since: this.board.applied, full: this.board.partial || undefined };
+		return { since: this.board.applied, full: this.board.partial || undefined, sparse: true };
 	}
 
 	/**
@@ -175,7 +175,7 @@ export class LiveBoard {
 				if (!result.ok) return;
 				const data = result.data;
 				if (data.kind === 'snapshot') {
-					this.board.replace(data.cards, data.head);
+					this.board.replace(snapshotCards(data), data.head);
 					// what was heard meanwhile: older than the snapshot is stale, newer applies on top
 					if (!this.board.partial) this.#receive(this.#early.splice(0));
 				} else this.#receive(data.events);

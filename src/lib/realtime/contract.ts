@@ -3,6 +3,7 @@
  * browser alike so that neither can drift. Commands are `entity:verb`, facts are past tense.
  */
 import type { BoardCard, Column } from '$lib/domain/board';
+import { fullCard, type SparseCard } from '$lib/domain/sparseCard';
 import type { MoveRefusal } from '$lib/domain/transitions';
 import type { BookingRefusal } from '$lib/domain/capacity';
 import type { CardEdit, CardEditKind, EditRefusal } from '$lib/domain/card';
@@ -246,16 +247,25 @@ export interface BookingResult {
 /**
  * `board:sync`: catch up from `since` (the last event the screen applied). `full: true`: answer
  * with the whole board as a snapshot whatever was missed (a board page carries only its first
- * screenful; its first sync fetches the rest).
+ * screenful; its first sync fetches the rest). `sparse: true`: a snapshot's cards leave out the
+ * fields at their usual value (`SparseCard`, domain/sparseCard.ts; `fullCard` fills them in), about
+ * half the bytes: the board's screens ask this way, and a snapshot so sent says `sparse: true`.
  */
 export interface SyncRequest {
 	since: number;
 	full?: true;
+	sparse?: true;
 }
 
 export type SyncResult =
 	| { kind: 'events'; head: number; events: BoardEvent[] }
-	| { kind: 'snapshot'; head: number; cards: BoardCard[] };
+	| { kind: 'snapshot'; head: number; cards: BoardCard[] }
+	| { kind: 'snapshot'; head: number; sparse: true; cards: SparseCard[] };
+
+/** A snapshot's cards, whole: filled in when it was sent sparse. */
+export function snapshotCards(result: Extract<SyncResult, { kind: 'snapshot' }>): BoardCard[] {
+	return 'sparse' in result ? result.cards.map(fullCard) : result.cards;
+}
 
 export interface BoardSnapshot {
 	store: { slug: string; name: string; timeZone: string };
@@ -309,7 +319,7 @@ export interface SocketAuth {
 /**
  * A board page's early WebSocket (src/app.html) names its store in the engine.io URL,
  * `/socket.io/?EIO=4&transport=websocket&board=<store>`, and sends no CONNECT: the server makes it,
- * as the socket opens, with the handshake `{ store, sync: { since: 0, full: true } }`, and checks
+ * as the socket opens, with the handshake `{ store, sync: { since: 0, full: true, sparse: true } }`, and checks
  * it like any other. So the handshake does not wait for the page's main thread, which is busy
  * laying out the first screen when engine.io's open packet arrives.
  */

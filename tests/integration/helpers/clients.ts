@@ -10,6 +10,7 @@ import type {
 	ServerToClientEvents,
 	SyncResult
 } from '../../../src/lib/realtime/contract';
+import { snapshotCards } from '../../../src/lib/realtime/contract';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** A store and the credential a screen opens it with: a session or display cookie. */
@@ -265,7 +266,7 @@ export class Screen {
 				if (sync.kind === 'snapshot') {
 					this.stats.snapshots++;
 					// a snapshot older than what live events already brought would step back
-					if (sync.head >= this.head) this.replace(sync);
+					if (sync.head >= this.head) this.replace({ head: sync.head, cards: snapshotCards(sync) });
 				} else {
 					for (const event of sync.events) if (event.seq > this.head) this.pending.set(event.seq, event);
 				}

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { EARLY_BOARD_PARAM, type Ack, type SyncResult } from '$lib/realtime/contract';
+import { EARLY_BOARD_PARAM, snapshotCards, type Ack, type SyncResult } from '$lib/realtime/contract';
 import { moveCard } from '$lib/server/board/move';
 import { redisUrl } from '../../adminUrl';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -44,6 +44,20 @@ describe('a sync carried by the handshake', () => {
 		expect(answer.data.head).toBe(db0.head);
 		expect(answer.data.cards.map((c) => c.id).sort()).toEqual(db0.cards.map((c) => c.id).sort());
 		expect(await syncBoard(socket, 0)).toMatchObject({ ok: true, data: { kind: 'events', head: db0.head } });
+	});
+
+	it('sparse: the same cards, with the fields at their usual value left out', async () => {
+		const { answer: whole } = await connectWith({ since: 0, full: true });
+		const { answer } = await connectWith({ since: 0, full: true, sparse: true });
+		if (!whole.ok || whole.data.kind !== 'snapshot' || !answer.ok || answer.data.kind !== 'snapshot') {
+			throw new Error(JSON.stringify([whole, answer]).slice(0, 300));
+		}
+		expect(answer.data).toMatchObject({ sparse: true, head: whole.data.head });
+		expect('sparse' in whole.data).toBe(false);
+		// every card of the fixture is at rest: no flag, no technician, no QC check
+		for (const card of answer.data.cards) expect(card).not.toHaveProperty('safety');
+		expect(snapshotCards(answer.data)).toEqual(whole.data.cards);
+		expect(JSON.stringify(answer.data).length).toBeLessThan(0.6 * JSON.stringify(whole.data).length);
 	});
 
 	it('since: the events after it; the socket is in the room before the answer is read', async () => {
@@ -133,7 +147,10 @@ describe('a board named in the socket URL (the page’s early socket)', () => {
 		const db0 = await snapshot(db.sql, store.id);
 		if (!answer.ok || answer.data.kind !== 'snapshot') throw new Error(synced.slice(0, 300));
 		expect(answer.data.head).toBe(db0.head);
-		expect(answer.data.cards.map((c) => c.id).sort()).toEqual(db0.cards.map((c) => c.id).sort());
+		// the whole board, sparse (as the board's screens ask), filled in: the database's cards
+		expect('sparse' in answer.data).toBe(true);
+		const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+		expect(snapshotCards(answer.data).sort(byId)).toEqual([...db0.cards].sort(byId));
 		// in the store's room: a committed move arrives
 		const card = await readCard(db.sql, store.cardIds[2]);
 		const r = await moveCard(

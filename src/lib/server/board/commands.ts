@@ -13,7 +13,9 @@ export const moveCommand = z.strictObject({
 export const syncRequest = z.strictObject({
 	since: z.number().int().min(0).max(2 ** 53),
 	/** only `true` or absent: a screen that wants the whole board says so, nothing else is meant */
-	full: z.literal(true).optional()
+	full: z.literal(true).optional(),
+	/** only `true` or absent: a snapshot's cards without their fields at the usual value */
+	sparse: z.literal(true).optional()
 });
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; error: CommandError };

@@ -1,5 +1,6 @@
 import type { BoardCard } from '$lib/domain/board';
 import { firstScreen, type FirstScreen } from '$lib/domain/firstScreen';
+import { sparseCard, type SparseCard } from '$lib/domain/sparseCard';
 import type { Sql } from '../db/connect';
 import * as board from '../db/board';
 import type { CardCache } from './cardCache';
@@ -38,11 +39,23 @@ export class Snapshots {
 
 	/** each kept board's first screenful, built once: the page loads of an unchanged board share it */
 	readonly #first = new WeakMap<Snapshot, FirstScreen>();
+	/** each kept board's cards as screens ask for them (sparse), built once per board */
+	readonly #sparse = new WeakMap<Snapshot, SparseCard[]>();
 
 	/** `cards`: told every card of each board read (a move of one of them then needs no read) */
 	constructor(sql: Sql, cards?: CardCache) {
 		this.#sql = sql;
 		this.#cards = cards;
+	}
+
+	/** The snapshot's cards without their fields at the usual value (domain/sparseCard.ts). */
+	sparse(snap: Snapshot): SparseCard[] {
+		let cards = this.#sparse.get(snap);
+		if (!cards) {
+			cards = snap.cards.map(sparseCard);
+			this.#sparse.set(snap, cards);
+		}
+		return cards;
 	}
 
 	/**

@@ -123,7 +123,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	io.engine.on('connection', (conn: { request: { url?: string }; emit(event: 'data', data: string): void }) => {
 		const store = earlyBoard(conn.request.url);
 		if (store !== undefined) {
-			conn.emit('data', '0' + JSON.stringify({ store, sync: { since: 0, full: true } } satisfies SocketAuth));
+			conn.emit('data', '0' + JSON.stringify({ store, sync: { since: 0, full: true, sparse: true } } satisfies SocketAuth));
 		}
 	});
 
@@ -330,8 +330,8 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 				return request;
 			}
 			try {
-				const { since, full } = request.data;
-				return { ok: true, data: await sync(sql, snapshots, storeId, since, full) };
+				const { since, full, sparse } = request.data;
+				return { ok: true, data: await sync(sql, snapshots, storeId, since, full, sparse) };
 			} catch (error) {
 				console.error('[board:sync]', error);
 				return { ok: false, error: { code: 'unavailable', message: 'could not read the board' } };
@@ -521,7 +521,8 @@ export async function sync(
 	snapshots: Snapshots,
 	storeId: number,
 	since: number,
-	full = false
+	full = false,
+	sparse = false
 ): Promise<SyncResult> {
 	// The head first: events read after it reach at least that far. (Read after the events, a move
 	// committing in between made an up-to-date screen look out of step, and it got a snapshot.)
@@ -534,5 +535,7 @@ export async function sync(
 		}
 	}
 	const snap = await snapshots.read(storeId, head);
-	return { kind: 'snapshot', head: snap.head, cards: snap.cards };
+	return sparse
+		? { kind: 'snapshot', head: snap.head, sparse: true, cards: snapshots.sparse(snap) }
+		: { kind: 'snapshot', head: snap.head, cards: snap.cards };
 }
