@@ -5,9 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { BoardState } from '$lib/client/board.svelte';
 import type { BoardCard } from '$lib/domain/board';
+import { CARD_DEFAULTS } from '$lib/domain/sparseCard';
 import type { BoardEvent } from '$lib/realtime/contract';
 
 const card = (id: number, over: Partial<BoardCard> = {}): BoardCard => ({
+	// every flag at rest, nobody dispatched (the same values a sparse card leaves out)
+	...CARD_DEFAULTS,
+	qc: { ...CARD_DEFAULTS.qc },
 	id,
 	column: 'prep',
 	version: 1,
@@ -15,27 +19,8 @@ const card = (id: number, over: Partial<BoardCard> = {}): BoardCard => ({
 	customerName: '王先生',
 	model: '朗逸',
 	dueAt: `2026-12-0${id}T02:00:00.000Z`,
-	walkIn: false,
 	jobSummary: '常规保养',
-	safety: false,
-	comeback: false,
-	complaint: false,
-	partsWaiting: false,
-	stopWork: null,
-	customerWaits: false,
-	washDeclined: false,
-	reworkCount: 0,
-	technician: null,
-	bay: null,
-	advisor: null,
 	columnEnteredAt: '2026-11-24T00:00:00.000Z',
-	team: null,
-	qc: { self: false, lead: false, final: false },
-	authorisationPending: false,
-	prepDueAt: null,
-	escalated: false,
-	rescheduleProposal: null,
-	noShow: false,
 	...over
 });
 const base = { at: '2026-11-24T00:00:00.000Z', actor: 'advisor1' };
