@@ -7,10 +7,10 @@
  * wait behind hydration. So a small inline script in `src/app.html` (kept in step with this file)
  * opens the WebSocket as the page's head is parsed, and keeps every frame it receives. Its URL
  * names the board (`EARLY_BOARD_PARAM`): the server makes the socket.io CONNECT with the board's
- * handshake (`SocketAuth`: the store, and the first sync `{ since: 0, full: true }`) as the socket
- * opens, so the handshake does not wait for the page's main thread either (engine.io's open
- * packet, on which the page would send it, is only read once the first screen is laid out). The browser build's engine.io WebSocket
- * transport (`vite.config.ts`, websocketOnlyEngine) is `adoptingTransport(WS)`: the app's first
+ * handshake (`SocketAuth`: the store, and the first sync `{ since: 0, full: true, sparse: true }`)
+ * as the socket opens, so the handshake does not wait for the page's main thread either (engine.io's
+ * open packet, on which the page would send it, is only read once the first screen is laid out).
+ * The browser build's engine.io WebSocket transport (`vite.config.ts`, websocketOnlyEngine) is `adoptingTransport(WS)`: the app's first
  * board socket takes that WebSocket over instead of opening one, and replays the kept frames in
  * order, so Socket.IO sees exactly the conversation it would have had, only earlier. Its own
  * CONNECT is then not sent again (`takeEarlyConnect`). Nothing else changes: a socket that could
