@@ -10,9 +10,9 @@
  * handshake (`SocketAuth`: the store, and the first sync `{ since: 0, full: true, sparse: true }`)
  * as the socket opens, so the handshake does not wait for the page's main thread either (engine.io's
  * open packet, on which the page would send it, is only read once the first screen is laid out).
- * The browser build's engine.io WebSocket transport (`vite.config.ts`, websocketOnlyEngine) is `adoptingTransport(WS)`: the app's first
- * board socket takes that WebSocket over instead of opening one, and replays the kept frames in
- * order, so Socket.IO sees exactly the conversation it would have had, only earlier. Its own
+ * The browser build's engine.io WebSocket transport (`vite.config.ts`, websocketOnlyEngine) is
+ * `adoptingTransport(WS)`: the app's first board socket takes that WebSocket over instead of
+ * opening one, and replays the kept frames in order, so Socket.IO sees exactly the conversation it would have had, only earlier. Its own
  * CONNECT is then not sent again (`takeEarlyConnect`). Nothing else changes: a socket that could
  * not be taken over (closed, another store, `vite dev`) is closed and a new one opened as before.
  */
