@@ -133,11 +133,10 @@ const newPage = (browser: Browser, url: string) => openBrowserPage(browser, INIT
  * ms, main-thread work of the bench's own on the very load it times (measured: ready 21 ms later
  * at the paired median of 24 cold loads each way, 40 ms in the mean).
  */
-async function waitReady(page: Page, preferAttr: boolean, timeoutMs: number, heard?: Promise<unknown>) {
+async function waitReady(page: Page, preferAttr: boolean, timeoutMs: number, heard: Promise<unknown>) {
 	if (preferAttr) {
 		try {
-			if (heard) await heard;
-			else await page.waitForFunction(() => (window as never as { __bench: { ready: number | null } }).__bench.ready !== null, null, { timeout: timeoutMs, polling: 20 });
+			await heard;
 			return { signal: 'data-board-ready' as const };
 		} catch {
 			/* fall back */

@@ -7,7 +7,7 @@
  * wait behind hydration. So a small inline script in `src/app.html` (kept in step with this file)
  * opens the WebSocket as the page's head is parsed, and keeps every frame it receives. Its URL
  * names the board (`EARLY_BOARD_PARAM`): the server makes the socket.io CONNECT with the board's
- * handshake (`SocketAuth`: the store, and the first sync `{ since: 0, full: true, sparse: true }`)
+ * handshake (`SocketAuth`: the store, and the first sync `FIRST_SYNC`, the whole board, sparse)
  * as the socket opens, so the handshake does not wait for the page's main thread either (engine.io's
  * open packet, on which the page would send it, is only read once the first screen is laid out).
  * The browser build's engine.io WebSocket transport (`vite.config.ts`, websocketOnlyEngine) is

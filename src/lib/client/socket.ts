@@ -8,6 +8,7 @@ import type {
 	SyncRequest,
 	SyncResult
 } from '$lib/realtime/contract';
+import { FIRST_SYNC } from '$lib/realtime/contract';
 import { takeEarlyConnect } from './earlySocket';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -79,7 +80,7 @@ export function openAhead(pathname: string) {
 	const match = BOARD_PATH.exec(pathname);
 	if (!match || ahead) return;
 	const store = decodeURIComponent(match[1]);
-	const opened = open(store, { since: 0, full: true, sparse: true });
+	const opened = open(store, FIRST_SYNC);
 	// what the board would miss before it attaches its own handlers
 	const hear = (event: BoardEvent) => opened.heard.push(event);
 	for (const name of BOARD_EVENTS) opened.socket.on(name, hear);

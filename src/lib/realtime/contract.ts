@@ -317,11 +317,17 @@ export interface SocketAuth {
 }
 
 /**
+ * A board page's first sync: the whole board (the page carries only its first screenful), its
+ * cards sparse. Carried by the handshake of the page's socket, whoever makes it.
+ */
+export const FIRST_SYNC = { since: 0, full: true, sparse: true } as const satisfies SyncRequest;
+
+/**
  * A board page's early WebSocket (src/app.html) names its store in the engine.io URL,
  * `/socket.io/?EIO=4&transport=websocket&board=<store>`, and sends no CONNECT: the server makes it,
- * as the socket opens, with the handshake `{ store, sync: { since: 0, full: true, sparse: true } }`, and checks
- * it like any other. So the handshake does not wait for the page's main thread, which is busy
- * laying out the first screen when engine.io's open packet arrives.
+ * as the socket opens, with the handshake `{ store, sync: FIRST_SYNC }`, and checks it like any
+ * other. So the handshake does not wait for the page's main thread, which is busy laying out the
+ * first screen when engine.io's open packet arrives.
  */
 export const EARLY_BOARD_PARAM = 'board';
 

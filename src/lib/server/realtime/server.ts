@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import {
 	EARLY_BOARD_PARAM,
+	FIRST_SYNC,
 	HEARTBEAT_MS,
 	MAX_REPLAY_EVENTS,
 	type Ack,
@@ -123,7 +124,7 @@ export async function createRealtime(httpServer: HttpServer, deps: RealtimeDeps)
 	io.engine.on('connection', (conn: { request: { url?: string }; emit(event: 'data', data: string): void }) => {
 		const store = earlyBoard(conn.request.url);
 		if (store !== undefined) {
-			conn.emit('data', '0' + JSON.stringify({ store, sync: { since: 0, full: true, sparse: true } } satisfies SocketAuth));
+			conn.emit('data', '0' + JSON.stringify({ store, sync: FIRST_SYNC } satisfies SocketAuth));
 		}
 	});
 
